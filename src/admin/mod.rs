@@ -1,0 +1,138 @@
+//! The admin API under `/_emulator/`: health, seeding, inspection, reset.
+//!
+//! Plain JSON with real HTTP statuses (`AdminError`), never the cloud envelope. With
+//! `--admin-token`, every route but health needs `Authorization: Bearer <token>`.
+
+mod error;
+
+use axum::extract::{DefaultBodyLimit, Path, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use bytes::Bytes;
+use serde_json::{Value, json};
+use subtle::ConstantTimeEq;
+
+use crate::api::envelope::VERSION;
+use crate::app::AppState;
+use crate::store::{ImageRecord, fixtures};
+pub use error::AdminError;
+
+/// Admin bodies may be large (bulk seeding).
+const ADMIN_BODY_LIMIT: usize = 512 * 1024 * 1024;
+
+pub fn router(state: AppState) -> Router<AppState> {
+    let guarded = Router::new()
+        .route("/fixtures", post(load_fixtures))
+        .route("/images", get(list_images))
+        .route("/images/{id}", get(get_image).delete(delete_image))
+        .route("/reset", post(reset))
+        .layer(DefaultBodyLimit::max(ADMIN_BODY_LIMIT))
+        .route_layer(middleware::from_fn_with_state(state, require_token));
+    Router::new().route("/health", get(health)).merge(guarded)
+}
+
+async fn require_token(State(app): State<AppState>, req: Request, next: Next) -> Response {
+    if let Some(expected) = &app.admin_token {
+        let sent = req
+            .headers()
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .unwrap_or("");
+        if !bool::from(sent.as_bytes().ct_eq(expected.as_bytes())) {
+            return AdminError::unauthorized().into_response();
+        }
+    }
+    next.run(req).await
+}
+
+async fn run<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, crate::store::StoreError> + Send + 'static,
+) -> Result<T, AdminError> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(r) => r.map_err(AdminError::from),
+        Err(e) => {
+            tracing::error!(error = %e, "admin task failed");
+            Err(AdminError::internal())
+        }
+    }
+}
+
+async fn health(State(app): State<AppState>) -> Result<Json<Value>, AdminError> {
+    let store = app.store.clone();
+    let records = run(move || store.count_images()).await?;
+    Ok(Json(
+        json!({"status": "ok", "version": VERSION, "records": records}),
+    ))
+}
+
+fn record_json(r: &ImageRecord) -> Value {
+    let mut map = serde_json::Map::with_capacity(r.fields.len() + 2);
+    map.insert("Id".into(), json!(r.id));
+    map.insert("Account".into(), json!(r.account));
+    map.extend(r.fields.iter().map(|(k, v)| (k.clone(), v.clone())));
+    Value::Object(map)
+}
+
+async fn load_fixtures(
+    State(app): State<AppState>,
+    body: Bytes,
+) -> Result<Json<Value>, AdminError> {
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| AdminError::bad_request("the body is not UTF-8 text"))?;
+    let records = fixtures::parse("request body", text).map_err(AdminError::fixture)?;
+    let store = app.store.clone();
+    let n = run(move || store.upsert_images(&records)).await?;
+    Ok(Json(json!({"upserted": n})))
+}
+
+async fn list_images(State(app): State<AppState>) -> Result<Json<Value>, AdminError> {
+    let store = app.store.clone();
+    let records = run(move || store.list_images()).await?;
+    Ok(Json(
+        json!({"images": records.iter().map(record_json).collect::<Vec<_>>()}),
+    ))
+}
+
+fn parse_id(raw: &str) -> Result<i64, AdminError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|&id| id >= 0)
+        .ok_or_else(|| AdminError::bad_request("the Id must be a non-negative integer"))
+}
+
+async fn get_image(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, AdminError> {
+    let id = parse_id(&id)?;
+    let store = app.store.clone();
+    match run(move || store.get_image(id)).await? {
+        Some(r) => Ok(Json(record_json(&r))),
+        None => Err(AdminError::not_found(id)),
+    }
+}
+
+async fn delete_image(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AdminError> {
+    let id = parse_id(&id)?;
+    let store = app.store.clone();
+    if run(move || store.delete_image(id)).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(AdminError::not_found(id))
+    }
+}
+
+async fn reset(State(app): State<AppState>) -> Result<Json<Value>, AdminError> {
+    let store = app.store.clone();
+    let startup = app.startup.clone();
+    let n = run(move || store.replace_images(&startup)).await?;
+    app.limiter.clear();
+    Ok(Json(json!({"records": n})))
+}

@@ -1,0 +1,75 @@
+//! The application: shared state and the router (cloud API on `/`, admin API under
+//! `/_emulator/`).
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::any;
+use tower_http::catch_panic::CatchPanicLayer;
+
+use crate::api::{self, envelope};
+use crate::clock::Clock;
+use crate::error::{ApiError, Language};
+use crate::ratelimit::RateLimiter;
+use crate::signature::{Credentials, Mode};
+use crate::store::{ImageRecord, Store};
+
+/// Everything a request can reach. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState(Arc<Inner>);
+
+#[derive(Debug)]
+pub struct Inner {
+    pub store: Arc<Store>,
+    pub credentials: Credentials,
+    pub signature_mode: Mode,
+    pub limiter: RateLimiter,
+    pub clock: Arc<Clock>,
+    pub admin_token: Option<String>,
+    /// The records loaded at start, which `reset` goes back to.
+    pub startup: Arc<Vec<ImageRecord>>,
+}
+
+impl Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(inner: Inner) -> Self {
+        Self(Arc::new(inner))
+    }
+}
+
+/// A panic in a handler is a bug; the client still gets a Tencent-shaped answer.
+fn panic_response(_: Box<dyn std::any::Any + Send>) -> Response {
+    tracing::error!("handler panicked");
+    let envelope = api::envelope::Envelope {
+        request_id: uuid::Uuid::new_v4(),
+        lang: Language::EnUs,
+        result: Err(ApiError::internal()),
+    };
+    envelope::json_response(StatusCode::OK, envelope.to_body())
+}
+
+async fn not_found() -> Response {
+    envelope::json_response(
+        StatusCode::NOT_FOUND,
+        br#"{"error":{"code":"NotFound","message":"no such route: the cloud API is at / and the admin API under /_emulator/"}}"#.to_vec(),
+    )
+}
+
+/// The whole router.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", any(api::handle))
+        .nest("/_emulator", crate::admin::router(state.clone()))
+        .fallback(not_found)
+        .with_state(state)
+        .layer(CatchPanicLayer::custom(panic_response))
+}

@@ -1,0 +1,324 @@
+//! The one place where Tencent Cloud error codes and their messages are spelled.
+//!
+//! Codes: <https://www.tencentcloud.com/document/product/1163/52929>. Messages follow the
+//! wording the real gateway uses where it is known (see the README), in English and in
+//! Chinese; the request's `X-TC-Language` picks one when the envelope is written.
+
+use std::borrow::Cow;
+
+/// A Tencent Cloud API 3.0 error code (common codes plus those TCSS documents).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    InvalidAuthorization,
+    SecretIdNotFound,
+    SignatureExpire,
+    SignatureFailure,
+    TokenFailure,
+    FailedOperation,
+    InternalError,
+    InvalidAction,
+    InvalidParameter,
+    InvalidParameterValue,
+    InvalidRequest,
+    MissingParameter,
+    NoSuchVersion,
+    RequestLimitExceeded,
+    RequestSizeLimitExceeded,
+    ResourceNotFound,
+    UnknownParameter,
+    UnsupportedProtocol,
+}
+
+impl ErrorCode {
+    /// The code as it appears in `Response.Error.Code`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidAuthorization => "AuthFailure.InvalidAuthorization",
+            Self::SecretIdNotFound => "AuthFailure.SecretIdNotFound",
+            Self::SignatureExpire => "AuthFailure.SignatureExpire",
+            Self::SignatureFailure => "AuthFailure.SignatureFailure",
+            Self::TokenFailure => "AuthFailure.TokenFailure",
+            Self::FailedOperation => "FailedOperation",
+            Self::InternalError => "InternalError",
+            Self::InvalidAction => "InvalidAction",
+            Self::InvalidParameter => "InvalidParameter",
+            Self::InvalidParameterValue => "InvalidParameterValue",
+            Self::InvalidRequest => "InvalidRequest",
+            Self::MissingParameter => "MissingParameter",
+            Self::NoSuchVersion => "NoSuchVersion",
+            Self::RequestLimitExceeded => "RequestLimitExceeded",
+            Self::RequestSizeLimitExceeded => "RequestSizeLimitExceeded",
+            Self::ResourceNotFound => "ResourceNotFound",
+            Self::UnknownParameter => "UnknownParameter",
+            Self::UnsupportedProtocol => "UnsupportedProtocol",
+        }
+    }
+
+    /// Every code, for tables in tests and docs.
+    pub const ALL: [ErrorCode; 18] = [
+        Self::InvalidAuthorization,
+        Self::SecretIdNotFound,
+        Self::SignatureExpire,
+        Self::SignatureFailure,
+        Self::TokenFailure,
+        Self::FailedOperation,
+        Self::InternalError,
+        Self::InvalidAction,
+        Self::InvalidParameter,
+        Self::InvalidParameterValue,
+        Self::InvalidRequest,
+        Self::MissingParameter,
+        Self::NoSuchVersion,
+        Self::RequestLimitExceeded,
+        Self::RequestSizeLimitExceeded,
+        Self::ResourceNotFound,
+        Self::UnknownParameter,
+        Self::UnsupportedProtocol,
+    ];
+}
+
+/// The language of error messages (`X-TC-Language`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Language {
+    #[default]
+    EnUs,
+    ZhCn,
+}
+
+impl Language {
+    /// `zh-CN` (any case) is Chinese; anything else, including absent, is English.
+    pub fn parse(raw: Option<&str>) -> Self {
+        match raw {
+            Some(v) if v.trim().eq_ignore_ascii_case("zh-CN") => Self::ZhCn,
+            _ => Self::EnUs,
+        }
+    }
+}
+
+/// An API error: a code and its message in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}: {en}", .code.as_str())]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub en: Cow<'static, str>,
+    pub zh: Cow<'static, str>,
+}
+
+impl ApiError {
+    pub fn new(
+        code: ErrorCode,
+        en: impl Into<Cow<'static, str>>,
+        zh: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Self {
+            code,
+            en: en.into(),
+            zh: zh.into(),
+        }
+    }
+
+    /// The message in the caller's language.
+    pub fn message(&self, lang: Language) -> &str {
+        match lang {
+            Language::EnUs => &self.en,
+            Language::ZhCn => &self.zh,
+        }
+    }
+
+    pub fn missing_parameter(name: &str) -> Self {
+        Self::new(
+            ErrorCode::MissingParameter,
+            format!("The request is missing a required parameter `{name}`."),
+            format!("缺少必选参数`{name}`。"),
+        )
+    }
+
+    pub fn unknown_parameter(path: &str) -> Self {
+        Self::new(
+            ErrorCode::UnknownParameter,
+            format!("The parameter `{path}` is not recognized."),
+            format!("参数`{path}`无法识别。"),
+        )
+    }
+
+    /// A parameter of the wrong type or format; `expected` names what was wanted.
+    pub fn invalid_type(path: &str, expected: &str) -> Self {
+        Self::new(
+            ErrorCode::InvalidParameter,
+            format!("Parameter `{path}` type error: expected {expected}."),
+            format!("参数`{path}`类型错误，应为{expected}。"),
+        )
+    }
+
+    pub fn invalid_parameter(en: impl Into<String>, zh: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidParameter, en.into(), zh.into())
+    }
+
+    pub fn invalid_parameter_value(path: &str, why: &str) -> Self {
+        Self::new(
+            ErrorCode::InvalidParameterValue,
+            format!("A value specified in `{path}` is not valid: {why}."),
+            format!("参数`{path}`的取值无效：{why}。"),
+        )
+    }
+
+    pub fn invalid_action(action: &str) -> Self {
+        Self::new(
+            ErrorCode::InvalidAction,
+            format!("The request `Action` is invalid or not found: `{action}`."),
+            format!("接口`{action}`不存在。"),
+        )
+    }
+
+    pub fn no_such_version(version: &str, service: &str) -> Self {
+        Self::new(
+            ErrorCode::NoSuchVersion,
+            format!("The specified api version=`{version}` does not exist in service=`{service}`."),
+            format!("服务`{service}`不存在版本`{version}`。"),
+        )
+    }
+
+    pub fn unsupported_protocol(method: &str) -> Self {
+        Self::new(
+            ErrorCode::UnsupportedProtocol,
+            format!(
+                "HTTP method `{method}` is not supported: only GET and POST requests are supported."
+            ),
+            format!("不支持HTTP方法`{method}`，仅支持GET和POST请求。"),
+        )
+    }
+
+    pub fn request_size_limit(limit: usize) -> Self {
+        Self::new(
+            ErrorCode::RequestSizeLimitExceeded,
+            format!("The request size exceeds the upper limit of {limit} bytes."),
+            format!("请求包大小超过上限{limit}字节。"),
+        )
+    }
+
+    pub fn invalid_request(why: &str) -> Self {
+        Self::new(
+            ErrorCode::InvalidRequest,
+            format!("The multipart format of the request body is incorrect: {why}."),
+            format!("请求体的multipart格式错误：{why}。"),
+        )
+    }
+
+    pub fn invalid_authorization(why: &str) -> Self {
+        Self::new(
+            ErrorCode::InvalidAuthorization,
+            format!(
+                "The request `Authorization` header does not conform to tencentcloud standards: {why}."
+            ),
+            format!("请求头部的`Authorization`不符合腾讯云标准：{why}。"),
+        )
+    }
+
+    pub fn secret_id_not_found() -> Self {
+        Self::new(
+            ErrorCode::SecretIdNotFound,
+            "The SecretId is not found, please ensure that your SecretId is correct.",
+            "SecretId不存在，请输入正确的密钥。",
+        )
+    }
+
+    pub fn signature_failure() -> Self {
+        Self::new(
+            ErrorCode::SignatureFailure,
+            "The provided credentials could not be validated. Please check your signature is correct.",
+            "请求签名验证失败，请检查您的签名计算是否正确。",
+        )
+    }
+
+    pub fn signature_expire(skew_seconds: i64) -> Self {
+        Self::new(
+            ErrorCode::SignatureExpire,
+            format!(
+                "The signature is expired, please request again (timestamp is {skew_seconds} s away from server time, at most 300 s allowed)."
+            ),
+            format!(
+                "签名过期，请重新请求（时间戳与服务器时间相差{skew_seconds}秒，最多允许300秒）。"
+            ),
+        )
+    }
+
+    pub fn token_failure() -> Self {
+        Self::new(
+            ErrorCode::TokenFailure,
+            "The provided token is invalid or does not belong to this SecretId.",
+            "Token错误或不属于该SecretId。",
+        )
+    }
+
+    pub fn request_limit_exceeded(count: u32, limit: u32) -> Self {
+        Self::new(
+            ErrorCode::RequestLimitExceeded,
+            format!(
+                "Your current request times equals to `{count}` in a second, which exceeds the frequency limit `{limit}` for a second, please reduce the frequency of calls."
+            ),
+            format!("您当前每秒请求`{count}`次，超过了每秒频率上限`{limit}`，请降低调用频率。"),
+        )
+    }
+
+    pub fn resource_not_found(what: &str) -> Self {
+        Self::new(
+            ErrorCode::ResourceNotFound,
+            format!("The resource does not exist: {what}."),
+            format!("资源不存在：{what}。"),
+        )
+    }
+
+    pub fn internal() -> Self {
+        Self::new(
+            ErrorCode::InternalError,
+            "An internal error occurred.",
+            "内部错误。",
+        )
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(err: crate::store::StoreError) -> Self {
+        tracing::error!(error = %err, "store error");
+        Self::internal()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_spelled_once() {
+        let mut seen = std::collections::HashSet::new();
+        for code in ErrorCode::ALL {
+            assert!(seen.insert(code.as_str()), "{} twice", code.as_str());
+        }
+    }
+
+    #[test]
+    fn auth_codes_carry_the_auth_failure_prefix() {
+        for code in [
+            ErrorCode::InvalidAuthorization,
+            ErrorCode::SecretIdNotFound,
+            ErrorCode::SignatureExpire,
+            ErrorCode::SignatureFailure,
+            ErrorCode::TokenFailure,
+        ] {
+            assert!(code.as_str().starts_with("AuthFailure."));
+        }
+    }
+
+    #[test]
+    fn language_defaults_to_english() {
+        assert_eq!(Language::parse(None), Language::EnUs);
+        assert_eq!(Language::parse(Some("")), Language::EnUs);
+        assert_eq!(Language::parse(Some("zh-CN")), Language::ZhCn);
+        let e = ApiError::missing_parameter("Version");
+        assert_eq!(
+            e.message(Language::EnUs),
+            "The request is missing a required parameter `Version`."
+        );
+        assert!(e.message(Language::ZhCn).contains("Version"));
+    }
+}

@@ -1,0 +1,384 @@
+//! Who is calling: credentials, and the verification of both signature methods.
+//!
+//! <https://www.tencentcloud.com/document/product/1163/52897> (common parameters).
+//! `verify` takes everything it needs as arguments (the request parts, the known
+//! credentials, the mode and `now`), so it is tested without a server.
+
+pub mod legacy;
+pub mod tc3;
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::error::ApiError;
+
+/// How strictly signatures are checked (`--signature`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Mode {
+    /// Accept every variant the official SDKs and tccli send to a local endpoint.
+    #[default]
+    Verify,
+    /// Accept only what the real gateway accepts.
+    Strict,
+    /// Accept any signature (the SecretId is still read, for rate limits and accounts).
+    Skip,
+}
+
+/// The account records belong to when a credential names none.
+pub const DEFAULT_ACCOUNT: &str = "default";
+
+/// A secret key; `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretKey(String);
+
+impl SecretKey {
+    pub fn new(key: impl Into<String>) -> Self {
+        Self(key.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretKey(***)")
+    }
+}
+
+/// One accepted key pair.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credential {
+    pub secret_id: String,
+    pub secret_key: SecretKey,
+    pub account: String,
+    /// A session token: when set, calls must send it (`X-TC-Token` / `Token`).
+    pub token: Option<String>,
+}
+
+impl Credential {
+    /// Parses `SECRET_ID:SECRET_KEY[:ACCOUNT[:TOKEN]]`.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let mut parts = raw.splitn(4, ':');
+        let id = parts.next().unwrap_or_default().trim();
+        let key = parts.next().unwrap_or_default().trim();
+        if id.is_empty() || key.is_empty() {
+            return Err(format!(
+                "credential `{}` is not SECRET_ID:SECRET_KEY[:ACCOUNT[:TOKEN]]",
+                id
+            ));
+        }
+        let account = parts.next().map(str::trim).filter(|a| !a.is_empty());
+        let token = parts.next().map(str::trim).filter(|t| !t.is_empty());
+        Ok(Self {
+            secret_id: id.to_string(),
+            secret_key: SecretKey::new(key),
+            account: account.unwrap_or(DEFAULT_ACCOUNT).to_string(),
+            token: token.map(str::to_string),
+        })
+    }
+}
+
+/// The credentials the emulator accepts, by SecretId.
+#[derive(Debug, Clone, Default)]
+pub struct Credentials {
+    by_id: HashMap<String, Credential>,
+}
+
+impl Credentials {
+    pub fn new(list: impl IntoIterator<Item = Credential>) -> Self {
+        Self {
+            by_id: list.into_iter().map(|c| (c.secret_id.clone(), c)).collect(),
+        }
+    }
+    pub fn get(&self, secret_id: &str) -> Option<&Credential> {
+        self.by_id.get(secret_id)
+    }
+    pub fn iter(&self) -> impl Iterator<Item = &Credential> {
+        self.by_id.values()
+    }
+}
+
+/// The parts of a request that signatures cover, as received.
+#[derive(Debug)]
+pub struct SignedParts<'a> {
+    pub method: &'a str,
+    /// The raw `Host` header.
+    pub host: &'a str,
+    /// The raw query string (without `?`).
+    pub query: &'a str,
+    pub body: &'a [u8],
+    /// `(lower-case name, value)` of every header received.
+    pub headers: &'a [(String, String)],
+    /// `Authorization`, if sent.
+    pub authorization: Option<&'a str>,
+    /// `X-TC-Timestamp` (TC3) or `Timestamp` (legacy).
+    pub timestamp: Option<&'a str>,
+    /// `X-TC-Token` or `Token`.
+    pub token: Option<&'a str>,
+    /// Legacy signing: every parameter as received, decoded, `Signature` included.
+    pub params: &'a [(String, String)],
+}
+
+impl SignedParts<'_> {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+    fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A verified caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub secret_id: String,
+    pub account: String,
+}
+
+/// What the emulator computed for a request it refused, so a user can compare it
+/// with what their client computed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Computed {
+    pub canonical_request: Option<String>,
+    pub string_to_sign: Option<String>,
+}
+
+/// A refusal, with what was computed when the signature itself failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub error: ApiError,
+    pub computed: Computed,
+}
+
+impl From<ApiError> for Refusal {
+    fn from(error: ApiError) -> Self {
+        Self {
+            error,
+            computed: Computed::default(),
+        }
+    }
+}
+
+/// The largest allowed distance between the request's timestamp and `now`.
+pub const MAX_SKEW_SECONDS: i64 = 300;
+
+/// The service name that the real gateway accepts in the credential scope.
+pub const SERVICE: &str = "tcss";
+
+/// Verifies the request's signature (TC3 when `Authorization` is present, legacy when
+/// a `Signature` parameter is) and returns the caller.
+pub fn verify(
+    parts: &SignedParts<'_>,
+    credentials: &Credentials,
+    mode: Mode,
+    now_secs: i64,
+) -> Result<Caller, Refusal> {
+    if mode == Mode::Skip {
+        return Ok(skipped_caller(parts, credentials));
+    }
+    match parts.authorization {
+        Some(auth) => verify_tc3(parts, auth, credentials, mode, now_secs),
+        None if parts.param("Signature").is_some() => {
+            verify_legacy(parts, credentials, mode, now_secs)
+        }
+        None => {
+            Err(ApiError::invalid_authorization("the `Authorization` header is missing").into())
+        }
+    }
+}
+
+/// In skip mode the caller is still named: by the Credential scope, or by `SecretId`.
+fn skipped_caller(parts: &SignedParts<'_>, credentials: &Credentials) -> Caller {
+    let secret_id = parts
+        .authorization
+        .and_then(|a| tc3::parse_authorization(a).ok().map(|a| a.secret_id))
+        .or_else(|| parts.param("SecretId"))
+        .unwrap_or("anonymous")
+        .to_string();
+    let account = credentials
+        .get(&secret_id)
+        .map_or(DEFAULT_ACCOUNT, |c| c.account.as_str())
+        .to_string();
+    Caller { secret_id, account }
+}
+
+/// Parses the timestamp and checks the 300-second window.
+fn check_timestamp(raw: Option<&str>, now_secs: i64) -> Result<i64, ApiError> {
+    let raw = raw.ok_or_else(|| ApiError::missing_parameter("Timestamp"))?;
+    let ts: i64 = raw.trim().parse().map_err(|_| {
+        ApiError::invalid_parameter(
+            format!("Parameter `Timestamp` type error: `{raw}` is not a Unix time in seconds."),
+            format!("参数`Timestamp`类型错误：`{raw}`不是以秒为单位的Unix时间。"),
+        )
+    })?;
+    let skew = now_secs.saturating_sub(ts).saturating_abs();
+    if skew > MAX_SKEW_SECONDS {
+        return Err(ApiError::signature_expire(skew));
+    }
+    Ok(ts)
+}
+
+fn lookup<'c>(credentials: &'c Credentials, secret_id: &str) -> Result<&'c Credential, ApiError> {
+    credentials
+        .get(secret_id)
+        .ok_or_else(ApiError::secret_id_not_found)
+}
+
+fn check_token(credential: &Credential, sent: Option<&str>) -> Result<(), ApiError> {
+    match &credential.token {
+        Some(expected) if sent != Some(expected.as_str()) => Err(ApiError::token_failure()),
+        _ => Ok(()),
+    }
+}
+
+/// `host` without a trailing `:port` (the Node SDK signs the host name only).
+fn strip_port(host: &str) -> Option<&str> {
+    let (name, port) = host.rsplit_once(':')?;
+    (!port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) && !name.ends_with(':'))
+        .then_some(name)
+}
+
+fn verify_tc3(
+    parts: &SignedParts<'_>,
+    raw_auth: &str,
+    credentials: &Credentials,
+    mode: Mode,
+    now_secs: i64,
+) -> Result<Caller, Refusal> {
+    let auth = tc3::parse_authorization(raw_auth)?;
+    if mode == Mode::Strict {
+        if auth.service != SERVICE {
+            return Err(
+                ApiError::invalid_authorization("`Service` in Credential not valid").into(),
+            );
+        }
+        if !(auth.signed_headers.contains(&"content-type") && auth.signed_headers.contains(&"host"))
+        {
+            return Err(ApiError::invalid_authorization(
+                "`SignedHeaders` must include content-type and host",
+            )
+            .into());
+        }
+    }
+    let credential = lookup(credentials, auth.secret_id)?;
+    let ts = check_timestamp(parts.timestamp, now_secs)?;
+    check_token(credential, parts.token)?;
+
+    let payload_hash = if parts
+        .header("x-tc-content-sha256")
+        .is_some_and(|v| v.trim() == "UNSIGNED-PAYLOAD")
+    {
+        tc3::sha256_hex(b"UNSIGNED-PAYLOAD")
+    } else {
+        tc3::sha256_hex(parts.body)
+    };
+    let query = if parts.method == "GET" {
+        parts.query
+    } else {
+        ""
+    };
+    let date = chrono::DateTime::from_timestamp(ts, 0)
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default();
+    let key = tc3::signing_key(credential.secret_key.expose(), auth.date, auth.service);
+
+    // The host as received first; in verify mode also without its port (Node SDK).
+    let mut hosts = vec![parts.host];
+    if mode == Mode::Verify {
+        hosts.extend(strip_port(parts.host));
+    }
+    let mut first: Option<Computed> = None;
+    for host in hosts {
+        let headers: Vec<(&str, &str)> = auth
+            .signed_headers
+            .iter()
+            .map(|name| {
+                let value = if *name == "host" {
+                    host
+                } else {
+                    parts.header(name).unwrap_or("")
+                };
+                (*name, value)
+            })
+            .collect();
+        let canonical = tc3::canonical_request(parts.method, query, &headers, &payload_hash);
+        let sts = tc3::string_to_sign(&ts.to_string(), auth.date, auth.service, &canonical);
+        if auth.date == date && tc3::matches(&key, &sts, auth.signature) {
+            return Ok(Caller {
+                secret_id: credential.secret_id.clone(),
+                account: credential.account.clone(),
+            });
+        }
+        first.get_or_insert(Computed {
+            canonical_request: Some(canonical),
+            string_to_sign: Some(sts),
+        });
+    }
+    Err(Refusal {
+        error: ApiError::signature_failure(),
+        computed: first.unwrap_or_default(),
+    })
+}
+
+fn verify_legacy(
+    parts: &SignedParts<'_>,
+    credentials: &Credentials,
+    mode: Mode,
+    now_secs: i64,
+) -> Result<Caller, Refusal> {
+    let secret_id = parts
+        .param("SecretId")
+        .ok_or_else(|| ApiError::missing_parameter("SecretId"))?;
+    if parts.param("Nonce").is_none() {
+        return Err(ApiError::missing_parameter("Nonce").into());
+    }
+    let credential = lookup(credentials, secret_id)?;
+    check_timestamp(parts.timestamp, now_secs)?;
+    check_token(credential, parts.token)?;
+    let sent = parts.param("Signature").unwrap_or("");
+    let method = legacy::Method::parse(parts.param("SignatureMethod"));
+
+    let mut hosts = vec![parts.host];
+    let mut variants = vec![legacy::Variant::default()];
+    if mode == Mode::Verify {
+        hosts.extend(strip_port(parts.host));
+        variants.push(legacy::Variant {
+            underscore_as_dot: true,
+            skip_empty: false,
+        });
+        variants.push(legacy::Variant {
+            underscore_as_dot: false,
+            skip_empty: true,
+        });
+    }
+    let mut first = None;
+    for host in &hosts {
+        for variant in &variants {
+            let sts = legacy::string_to_sign(parts.method, host, "/", parts.params, *variant);
+            if legacy::matches(method, credential.secret_key.expose(), &sts, sent) {
+                return Ok(Caller {
+                    secret_id: credential.secret_id.clone(),
+                    account: credential.account.clone(),
+                });
+            }
+            first.get_or_insert(sts);
+        }
+    }
+    Err(Refusal {
+        error: ApiError::signature_failure(),
+        computed: Computed {
+            canonical_request: None,
+            string_to_sign: first,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests;

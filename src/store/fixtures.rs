@@ -1,0 +1,301 @@
+//! Fixture documents: `{"images": [record, ...]}`, parsed and checked against the spec.
+//!
+//! A record uses the API's own field names (those of `DescribeAssetImageRegistryDetail`'s
+//! response and of `ImageRepoInfo`) with an integer `Id`, plus an optional `Account`.
+//! A record copied from the documentation as `{"Response": {...}}` is accepted. Any
+//! unknown field, wrong type or missing Id is rejected, naming file, record and field.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use super::ImageRecord;
+use crate::signature::DEFAULT_ACCOUNT;
+use crate::spec::{self, Member};
+
+/// The fixture documents built into the binary (the repository's `fixtures/`).
+pub const BUNDLED: &[(&str, &str)] = &[(
+    "fixtures/documented-examples.json",
+    include_str!("../../fixtures/documented-examples.json"),
+)];
+
+/// A rejected fixture: where, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FixtureError {
+    /// The file (or `request body`).
+    pub source: String,
+    /// Index of the record in `images`, when the problem is in one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<usize>,
+    /// The record's Id, when it has a readable one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for FixtureError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.source)?;
+        if let Some(i) = self.record {
+            write!(f, ": record {i}")?;
+        }
+        if let Some(id) = self.id {
+            write!(f, " (Id {id})")?;
+        }
+        if let Some(field) = &self.field {
+            write!(f, ": field `{field}`")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for FixtureError {}
+
+/// The members a record may carry: the detail response's, then `ImageRepoInfo`'s.
+fn member(name: &str) -> Option<&'static Member> {
+    let svc = spec::tcss();
+    let detail = svc
+        .action("DescribeAssetImageRegistryDetail")
+        .map(|a| svc.object(a.output));
+    detail
+        .and_then(|o| o.member(name))
+        .or_else(|| {
+            svc.object_named("ImageRepoInfo")
+                .and_then(|o| o.member(name))
+        })
+        .filter(|m| m.name != "RequestId" && m.name != "Id")
+}
+
+/// Parses one fixture document.
+pub fn parse(source: &str, text: &str) -> Result<Vec<ImageRecord>, FixtureError> {
+    let err = |message: String| FixtureError {
+        source: source.to_string(),
+        record: None,
+        id: None,
+        field: None,
+        message,
+    };
+    let doc: Value = serde_json::from_str(text).map_err(|e| err(format!("not valid JSON: {e}")))?;
+    let Value::Object(mut doc) = doc else {
+        return Err(err(
+            "a fixture document is a JSON object `{\"images\": [...]}`".into(),
+        ));
+    };
+    let images = doc.remove("images").unwrap_or(Value::Array(Vec::new()));
+    if let Some(key) = doc.keys().next() {
+        return Err(FixtureError {
+            field: Some(key.clone()),
+            ..err("unknown top-level field (expected only `images`)".into())
+        });
+    }
+    let Value::Array(images) = images else {
+        return Err(FixtureError {
+            field: Some("images".into()),
+            ..err("`images` must be an array of records".into())
+        });
+    };
+    images
+        .into_iter()
+        .enumerate()
+        .map(|(i, record)| {
+            parse_record(record).map_err(|(id, field, message)| FixtureError {
+                record: Some(i),
+                id,
+                field,
+                ..err(message)
+            })
+        })
+        .collect()
+}
+
+type RecordError = (Option<i64>, Option<String>, String);
+
+fn parse_record(record: Value) -> Result<ImageRecord, RecordError> {
+    let Value::Object(mut map) = record else {
+        return Err((None, None, "a record must be a JSON object".into()));
+    };
+    // A record copied from the documentation: {"Response": {...}}.
+    if map.len() == 1
+        && let Some(Value::Object(inner)) = map.remove("Response")
+    {
+        map = inner;
+        map.remove("RequestId");
+    }
+    let id = match map.remove("Id") {
+        Some(Value::Number(n)) => n.as_i64().filter(|&i| i >= 0),
+        Some(Value::String(s)) => s.parse::<i64>().ok().filter(|&i| i >= 0),
+        Some(_) => None,
+        None => {
+            return Err((
+                None,
+                Some("Id".into()),
+                "every record needs an integer `Id`".into(),
+            ));
+        }
+    }
+    .ok_or_else(|| {
+        (
+            None,
+            Some("Id".into()),
+            "`Id` must be an integer from 0 to 2^63-1".into(),
+        )
+    })?;
+    let account = match map.remove("Account") {
+        None | Some(Value::Null) => DEFAULT_ACCOUNT.to_string(),
+        Some(Value::String(s)) if !s.is_empty() => s,
+        Some(_) => {
+            return Err((
+                Some(id),
+                Some("Account".into()),
+                "`Account` must be a non-empty string".into(),
+            ));
+        }
+    };
+    let mut fields = Map::with_capacity(map.len() + 1);
+    for (name, value) in map {
+        let Some(m) = member(&name) else {
+            return Err((
+                Some(id),
+                Some(name),
+                "unknown field (not a member of the image record)".into(),
+            ));
+        };
+        if value.is_null() {
+            continue;
+        }
+        let value = spec::check_member(spec::tcss(), m, value, &name)
+            .map_err(|e| (Some(id), Some(name.clone()), e.en.into_owned()))?;
+        fields.insert(name, value);
+    }
+    // The API spells the sensitive-item count two ways; a record with one has both.
+    for (from, to) in [
+        ("SentiveInfoCnt", "SensitiveInfoCnt"),
+        ("SensitiveInfoCnt", "SentiveInfoCnt"),
+    ] {
+        if let (Some(v), false) = (fields.get(from).cloned(), fields.contains_key(to)) {
+            fields.insert(to.to_string(), v);
+        }
+    }
+    Ok(ImageRecord {
+        id,
+        account,
+        fields,
+    })
+}
+
+/// Reads fixture files: each path is a `.json` file or a directory of them (name order).
+pub fn load_paths(paths: &[PathBuf]) -> Result<Vec<ImageRecord>, FixtureError> {
+    let mut out = Vec::new();
+    for path in paths {
+        for file in files(path)? {
+            let text = std::fs::read_to_string(&file).map_err(|e| FixtureError {
+                source: file.display().to_string(),
+                record: None,
+                id: None,
+                field: None,
+                message: format!("cannot read: {e}"),
+            })?;
+            out.extend(parse(&file.display().to_string(), &text)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The bundled documents, parsed.
+pub fn bundled() -> Result<Vec<ImageRecord>, FixtureError> {
+    let mut out = Vec::new();
+    for (name, text) in BUNDLED {
+        out.extend(parse(name, text)?);
+    }
+    Ok(out)
+}
+
+fn files(path: &Path) -> Result<Vec<PathBuf>, FixtureError> {
+    let unreadable = |e: std::io::Error| FixtureError {
+        source: path.display().to_string(),
+        record: None,
+        id: None,
+        field: None,
+        message: format!("cannot read: {e}"),
+    };
+    if !path.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(unreadable)?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn one(record: Value) -> Result<ImageRecord, FixtureError> {
+        parse("t.json", &json!({ "images": [record] }).to_string()).map(|mut v| v.remove(0))
+    }
+
+    #[test]
+    fn bundled_fixtures_hold_both_documented_examples() {
+        let records = bundled().unwrap();
+        let ids: Vec<i64> = records.iter().map(|r| r.id).collect();
+        assert_eq!(ids, vec![5427, 3421599]);
+        let first = &records[0];
+        assert_eq!(first.fields["VulCnt"], json!(172));
+        assert_eq!(first.fields["SensitiveInfoCnt"], json!(1));
+        let layer = first.fields["LayerInfo"].as_str().unwrap();
+        assert!(layer.contains("#(nop)  LABEL"), "double spaces kept");
+    }
+
+    #[test]
+    fn wrapped_response_records_are_accepted() {
+        let r = one(json!({"Response": {"Id": 9, "ImageName": "x", "RequestId": "r"}})).unwrap();
+        assert_eq!(r.id, 9);
+        assert_eq!(
+            r.fields,
+            json!({"ImageName": "x"}).as_object().unwrap().clone()
+        );
+    }
+
+    #[test]
+    fn bad_records_name_file_record_and_field() {
+        let cases = [
+            (json!({"ImageName": "x"}), "Id"),
+            (json!({"Id": "x"}), "Id"),
+            (json!({"Id": -1}), "Id"),
+            (json!({"Id": 1, "Bogus": 1}), "Bogus"),
+            (json!({"Id": 1, "VulCnt": "many"}), "VulCnt"),
+            (json!({"Id": 1, "ImageName": {}}), "ImageName"),
+            (json!({"Id": 1, "Account": 5}), "Account"),
+        ];
+        for (record, field) in cases {
+            let err = one(record.clone()).unwrap_err();
+            assert_eq!(err.source, "t.json");
+            assert_eq!(err.record, Some(0), "{record}");
+            assert_eq!(err.field.as_deref(), Some(field), "{record}");
+            assert!(err.to_string().starts_with("t.json: record 0"), "{err}");
+        }
+    }
+
+    #[test]
+    fn documents_of_the_wrong_shape_are_rejected() {
+        for text in ["[]", "{\"imgs\": []}", "{\"images\": {}}", "not json"] {
+            assert!(parse("t.json", text).is_err(), "{text}");
+        }
+        assert_eq!(parse("t.json", "{}").unwrap(), vec![]);
+    }
+
+    #[test]
+    fn image_repo_info_fields_and_accounts_are_accepted() {
+        let r = one(json!({"Id": 1, "IsLatestImage": true, "Account": "team-a"})).unwrap();
+        assert_eq!(r.account, "team-a");
+        assert_eq!(r.fields["IsLatestImage"], json!(true));
+    }
+}

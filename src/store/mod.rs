@@ -1,0 +1,74 @@
+//! The SQLite store: opening, migrating, and the records the actions serve.
+//!
+//! SQL lives here and in `migrations/`. The schema is versioned with
+//! `rusqlite_migration` (SQLite's `user_version`), so a database written by an older
+//! version opens in a newer one. One connection behind a `std::sync::Mutex`: every
+//! statement is short, and callers in async code go through `spawn_blocking`.
+
+pub mod fixtures;
+mod images;
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::Connection;
+use rusqlite_migration::{M, Migrations};
+
+pub use images::ImageRecord;
+
+/// The ordered migrations; a new schema change is a new file appended here.
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_init.sql")];
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("database migration: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    #[error("stored record is not valid JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+#[derive(Debug)]
+pub struct Store {
+    conn: Mutex<Connection>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`, or an in-memory one, and
+    /// brings its schema up to date.
+    pub fn open(path: Option<&Path>) -> Result<Self, StoreError> {
+        let mut conn = match path {
+            Some(p) => {
+                let conn = Connection::open(p)?;
+                conn.pragma_update(None, "journal_mode", "WAL")?;
+                conn.pragma_update(None, "synchronous", "NORMAL")?;
+                conn
+            }
+            None => Connection::open_in_memory()?,
+        };
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let migrations = Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect());
+        migrations.to_latest(&mut conn)?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A poisoned lock means a panic mid-statement; SQLite rolled back whatever
+        // transaction was open, so the connection is still consistent.
+        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The schema version (number of migrations applied).
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn()
+            .pragma_query_value(None, "user_version", |row| row.get(0))?)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,78 @@
+use super::*;
+use serde_json::json;
+
+fn record(id: i64, account: &str, image_id: &str) -> ImageRecord {
+    ImageRecord {
+        id,
+        account: account.into(),
+        fields: json!({"ImageId": image_id, "ImageName": format!("img{id}")})
+            .as_object()
+            .cloned()
+            .unwrap_or_default(),
+    }
+}
+
+#[test]
+fn upserted_records_are_found_by_id_and_image_id() {
+    let store = Store::open(None).unwrap();
+    store
+        .upsert_images(&[record(1, "default", "sha:a"), record(2, "default", "sha:b")])
+        .unwrap();
+    assert_eq!(
+        store
+            .find_image("default", Some(1), None)
+            .unwrap()
+            .unwrap()
+            .id,
+        1
+    );
+    assert_eq!(
+        store
+            .find_image("default", None, Some("sha:b"))
+            .unwrap()
+            .unwrap()
+            .id,
+        2
+    );
+    assert!(
+        store
+            .find_image("default", Some(1), Some("sha:b"))
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .find_image("default", Some(3), None)
+            .unwrap()
+            .is_none()
+    );
+    assert!(store.find_image("other", Some(1), None).unwrap().is_none());
+    assert_eq!(store.count_images().unwrap(), 2);
+}
+
+#[test]
+fn upsert_replaces_by_id_and_replace_clears_the_rest() {
+    let store = Store::open(None).unwrap();
+    store.upsert_images(&[record(1, "default", "a")]).unwrap();
+    store.upsert_images(&[record(1, "default", "b")]).unwrap();
+    assert_eq!(store.get_image(1).unwrap().unwrap().image_id(), "b");
+    store.upsert_images(&[record(2, "default", "c")]).unwrap();
+    store.replace_images(&[record(3, "default", "d")]).unwrap();
+    let ids: Vec<i64> = store.list_images().unwrap().iter().map(|r| r.id).collect();
+    assert_eq!(ids, vec![3]);
+    assert!(store.delete_image(3).unwrap());
+    assert!(!store.delete_image(3).unwrap());
+}
+
+#[test]
+fn file_database_persists_and_reopens_at_the_latest_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("db.sqlite");
+    {
+        let store = Store::open(Some(&path)).unwrap();
+        store.upsert_images(&[record(7, "default", "x")]).unwrap();
+    }
+    let store = Store::open(Some(&path)).unwrap();
+    assert_eq!(store.get_image(7).unwrap().unwrap().image_id(), "x");
+    assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+}

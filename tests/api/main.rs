@@ -1,0 +1,9 @@
+//! Integration tests: a real server on 127.0.0.1:0, real SQLite, reqwest as client.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod admin;
+mod detail;
+mod errors;
+mod helpers;
+mod ratelimit;

@@ -1,0 +1,173 @@
+//! The built binary, as a user runs it: port 0, the printed address, a real call,
+//! a clean stop on SIGTERM, start-up errors.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_tcss-emulator");
+
+struct Running {
+    child: Child,
+    addr: String,
+}
+
+/// Starts the binary and reads stdout until it names the bound address.
+fn start(args: &[&str], env: &[(&str, &str)]) -> Running {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .env_remove("TENCENTCLOUD_SECRET_ID")
+        .env_remove("TENCENTCLOUD_SECRET_KEY")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("binary starts");
+    let stdout = child.stdout.take().unwrap();
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    let addr = line
+        .trim()
+        .strip_prefix("tcss-emulator listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_string();
+    Running { child, addr }
+}
+
+/// Sends SIGTERM and waits (bounded) for the exit status.
+fn terminate(mut run: Running) -> std::process::ExitStatus {
+    let pid = run.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = run.child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(Instant::now() < deadline, "no exit within 10 s of SIGTERM");
+        std::thread::park_timeout(Duration::from_millis(20));
+    }
+}
+
+fn signed_call(addr: &str, id: &str, key: &str, body: &str) -> serde_json::Value {
+    let ts = chrono::Utc::now().timestamp();
+    let auth = tcss_emulator::signature::tc3::authorization_header(
+        id,
+        key,
+        "tcss",
+        "POST",
+        addr,
+        "application/json",
+        "",
+        body.as_bytes(),
+        ts,
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        reqwest::Client::new()
+            .post(format!("http://{addr}/"))
+            .header("authorization", auth)
+            .header("content-type", "application/json")
+            .header("x-tc-action", "DescribeAssetImageRegistryDetail")
+            .header("x-tc-version", "2020-11-01")
+            .header("x-tc-timestamp", ts.to_string())
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    })
+}
+
+#[test]
+fn port_zero_prints_the_bound_address_serves_the_builtin_credential_and_stops_on_sigterm() {
+    let run = start(&["--listen", "127.0.0.1:0"], &[]);
+    assert!(!run.addr.ends_with(":0"), "{}", run.addr);
+    let res = signed_call(
+        &run.addr,
+        tcss_emulator::config::BUILTIN_SECRET_ID,
+        tcss_emulator::config::BUILTIN_SECRET_KEY,
+        r#"{"Id":"5427"}"#,
+    );
+    assert_eq!(res["Response"]["ImageName"], "person1", "{res}");
+    let status = terminate(run);
+    assert!(status.success(), "{status}");
+}
+
+#[test]
+fn serve_subcommand_env_variables_and_sdk_credentials() {
+    let run = start(
+        &["serve"],
+        &[
+            ("TCSS_EMULATOR_LISTEN", "127.0.0.1:0"),
+            ("TENCENTCLOUD_SECRET_ID", "AKIDfromenv"),
+            ("TENCENTCLOUD_SECRET_KEY", "keyfromenv"),
+        ],
+    );
+    let res = signed_call(&run.addr, "AKIDfromenv", "keyfromenv", r#"{"Id":3421599}"#);
+    assert_eq!(res["Response"]["ImageTag"], "mhccrxg1", "{res}");
+    let res = signed_call(
+        &run.addr,
+        tcss_emulator::config::BUILTIN_SECRET_ID,
+        tcss_emulator::config::BUILTIN_SECRET_KEY,
+        r#"{"Id":3421599}"#,
+    );
+    assert_eq!(
+        res["Response"]["Error"]["Code"],
+        "AuthFailure.SecretIdNotFound"
+    );
+    assert!(terminate(run).success());
+}
+
+#[test]
+fn a_bad_fixture_file_stops_start_up_naming_file_record_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bad.json");
+    std::fs::write(&file, r#"{"images":[{"Id":1},{"Id":2,"Nope":true}]}"#).unwrap();
+    let out = Command::new(BIN)
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--fixtures",
+            file.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.json: record 1 (Id 2): field `Nope`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn health_subcommand_reports_a_running_emulator() {
+    let run = start(&["--listen", "127.0.0.1:0"], &[]);
+    let ok = Command::new(BIN)
+        .args(["health", "--url", &format!("http://{}", run.addr)])
+        .output()
+        .unwrap();
+    assert!(ok.status.success());
+    let port = run.addr.rsplit(':').next().unwrap().to_string();
+    assert!(terminate(run).success());
+    let down = Command::new(BIN)
+        .args(["health", "--listen", &format!("0.0.0.0:{port}")])
+        .output()
+        .unwrap();
+    assert!(!down.status.success());
+}

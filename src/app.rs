@@ -29,6 +29,7 @@ pub struct Inner {
     pub limiter: RateLimiter,
     pub clock: Arc<Clock>,
     pub admin_token: Option<String>,
+    pub stubs: crate::stubs::Stubs,
     /// The records loaded at start, which `reset` goes back to.
     pub startup: Arc<Vec<ImageRecord>>,
 }

@@ -5,6 +5,7 @@
 //! Chinese; the request's `X-TC-Language` picks one when the envelope is written.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// A Tencent Cloud API 3.0 error code (common codes plus those TCSS documents).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -27,6 +28,8 @@ pub enum ErrorCode {
     ResourceNotFound,
     UnknownParameter,
     UnsupportedProtocol,
+    /// A code given by a user's stub or fault: spelled in `ApiError::custom_code`.
+    Custom,
 }
 
 impl ErrorCode {
@@ -51,6 +54,7 @@ impl ErrorCode {
             Self::ResourceNotFound => "ResourceNotFound",
             Self::UnknownParameter => "UnknownParameter",
             Self::UnsupportedProtocol => "UnsupportedProtocol",
+            Self::Custom => "Custom",
         }
     }
 
@@ -97,9 +101,11 @@ impl Language {
 
 /// An API error: a code and its message in both languages.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}: {en}", .code.as_str())]
+#[error("{}: {en}", self.code_str())]
 pub struct ApiError {
     pub code: ErrorCode,
+    /// The code's spelling when `code` is `Custom`.
+    pub custom_code: Option<Arc<str>>,
     pub en: Cow<'static, str>,
     pub zh: Cow<'static, str>,
 }
@@ -112,8 +118,29 @@ impl ApiError {
     ) -> Self {
         Self {
             code,
+            custom_code: None,
             en: en.into(),
             zh: zh.into(),
+        }
+    }
+
+    /// An error with any code (from a stub or fault), one message for both languages.
+    /// A code the emulator knows maps to its `ErrorCode`.
+    pub fn custom(code: &str, message: &str) -> Self {
+        let known = ErrorCode::ALL.iter().copied().find(|c| c.as_str() == code);
+        Self {
+            code: known.unwrap_or(ErrorCode::Custom),
+            custom_code: known.is_none().then(|| Arc::from(code)),
+            en: Cow::Owned(message.to_string()),
+            zh: Cow::Owned(message.to_string()),
+        }
+    }
+
+    /// The code as it appears on the wire.
+    pub fn code_str(&self) -> &str {
+        match &self.custom_code {
+            Some(code) => code,
+            None => self.code.as_str(),
         }
     }
 
@@ -307,6 +334,17 @@ mod tests {
         ] {
             assert!(code.as_str().starts_with("AuthFailure."));
         }
+    }
+
+    #[test]
+    fn custom_codes_keep_their_spelling_and_known_ones_map_back() {
+        let e = ApiError::custom("FailedOperation.ErrAlreadyScanning", "busy");
+        assert_eq!(e.code, ErrorCode::Custom);
+        assert_eq!(e.code_str(), "FailedOperation.ErrAlreadyScanning");
+        let e = ApiError::custom("RequestLimitExceeded", "slow down");
+        assert_eq!(e.code, ErrorCode::RequestLimitExceeded);
+        assert_eq!(e.code_str(), "RequestLimitExceeded");
+        assert_eq!(e.message(Language::ZhCn), "slow down");
     }
 
     #[test]

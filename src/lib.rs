@@ -14,6 +14,7 @@ pub mod ratelimit;
 pub mod signature;
 pub mod spec;
 pub mod store;
+pub mod stubs;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -63,6 +64,7 @@ pub fn build_state(
         limiter: ratelimit::RateLimiter::new(args.rate_limit),
         clock: Arc::new(clock::Clock::new()),
         admin_token: args.admin_token.clone().filter(|t| !t.is_empty()),
+        stubs: stubs::Stubs::default(),
         startup: Arc::new(startup),
     }))
 }

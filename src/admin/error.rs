@@ -38,6 +38,13 @@ impl AdminError {
             format!("no image with Id {id}"),
         )
     }
+    pub fn no_stub(id: u64) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "NotFound",
+            format!("no stub with id {id}"),
+        )
+    }
     pub fn internal() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,

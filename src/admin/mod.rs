@@ -15,9 +15,12 @@ use bytes::Bytes;
 use serde_json::{Value, json};
 use subtle::ConstantTimeEq;
 
+use crate::actions;
 use crate::api::envelope::VERSION;
 use crate::app::AppState;
+use crate::spec;
 use crate::store::{ImageRecord, fixtures};
+use crate::stubs::NewStub;
 pub use error::AdminError;
 
 /// Admin bodies may be large (bulk seeding).
@@ -29,6 +32,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/images", get(list_images))
         .route("/images/{id}", get(get_image).delete(delete_image))
         .route("/reset", post(reset))
+        .route("/stubs", post(add_stub).get(list_stubs).delete(clear_stubs))
+        .route("/stubs/{id}", axum::routing::delete(delete_stub))
+        .route("/actions", get(list_actions))
         .layer(DefaultBodyLimit::max(ADMIN_BODY_LIMIT))
         .route_layer(middleware::from_fn_with_state(state, require_token));
     Router::new().route("/health", get(health)).merge(guarded)
@@ -134,5 +140,66 @@ async fn reset(State(app): State<AppState>) -> Result<Json<Value>, AdminError> {
     let startup = app.startup.clone();
     let n = run(move || store.replace_images(&startup)).await?;
     app.limiter.clear();
+    app.stubs.clear();
     Ok(Json(json!({"records": n})))
+}
+
+async fn add_stub(
+    State(app): State<AppState>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), AdminError> {
+    let new: NewStub = serde_json::from_slice(&body)
+        .map_err(|e| AdminError::bad_request(&format!("not a stub: {e}")))?;
+    let id = app
+        .stubs
+        .add(spec::tcss(), new)
+        .map_err(|e| AdminError::bad_request(&e))?;
+    Ok((StatusCode::CREATED, Json(json!({"id": id}))))
+}
+
+async fn list_stubs(State(app): State<AppState>) -> Json<Value> {
+    Json(app.stubs.list())
+}
+
+async fn clear_stubs(State(app): State<AppState>) -> StatusCode {
+    app.stubs.clear();
+    StatusCode::NO_CONTENT
+}
+
+async fn delete_stub(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AdminError> {
+    let id: u64 = id
+        .parse()
+        .map_err(|_| AdminError::bad_request("a stub id is a positive integer"))?;
+    if app.stubs.remove(id) {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(AdminError::no_stub(id))
+    }
+}
+
+/// Every action, and how it is answered: `stateful` (hand-written), `example`
+/// (documented example), `stubbed` (a stub answers at least some calls).
+async fn list_actions(State(app): State<AppState>) -> Json<Value> {
+    let svc = spec::tcss();
+    let mut counts = serde_json::Map::new();
+    let actions: Vec<Value> = svc
+        .actions
+        .iter()
+        .map(|a| {
+            let how = if app.stubs.covers(a.name) {
+                "stubbed"
+            } else if actions::STATEFUL.contains(&a.name) {
+                "stateful"
+            } else {
+                "example"
+            };
+            let n = counts.entry(how).or_insert(json!(0));
+            *n = json!(n.as_u64().unwrap_or(0) + 1);
+            json!({"action": a.name, "answered_by": how, "examples": a.examples.len(), "deprecated": a.deprecated})
+        })
+        .collect();
+    Json(json!({"service": svc.name, "version": svc.version, "counts": counts, "actions": actions}))
 }

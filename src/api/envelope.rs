@@ -35,7 +35,7 @@ impl Envelope {
             }
             Err(err) => {
                 let mut error = Map::with_capacity(2);
-                error.insert("Code".into(), Value::String(err.code.as_str().into()));
+                error.insert("Code".into(), Value::String(err.code_str().into()));
                 error.insert(
                     "Message".into(),
                     Value::String(err.message(self.lang).into()),
@@ -53,10 +53,10 @@ impl Envelope {
     }
 
     /// The `Error.Code`, or `"Success"`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> &str {
         match &self.result {
             Ok(_) => "Success",
-            Err(e) => e.code.as_str(),
+            Err(e) => e.code_str(),
         }
     }
 }

@@ -18,7 +18,17 @@ pub fn validate(
     object: &'static Object,
     params: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
-    validate_object(svc, object, params, "")
+    validate_object(svc, object, params, "", true)
+}
+
+/// Like [`validate`], for a subset of the parameters (stub matchers): types and names
+/// are checked, required members are not.
+pub fn validate_partial(
+    svc: &'static Service,
+    object: &'static Object,
+    params: Map<String, Value>,
+) -> Result<Map<String, Value>, ApiError> {
+    validate_object(svc, object, params, "", false)
 }
 
 fn join(prefix: &str, name: &str) -> String {
@@ -34,6 +44,7 @@ fn validate_object(
     object: &'static Object,
     params: Map<String, Value>,
     prefix: &str,
+    require: bool,
 ) -> Result<Map<String, Value>, ApiError> {
     let mut out = Map::with_capacity(params.len());
     for (name, value) in params {
@@ -46,10 +57,10 @@ fn validate_object(
         if value.is_null() {
             continue;
         }
-        out.insert(name, check_member(svc, member, value, &path)?);
+        out.insert(name, walk_member(svc, member, value, &path, require)?);
     }
     for member in object.members {
-        if member.required && !out.contains_key(member.name) {
+        if require && member.required && !out.contains_key(member.name) {
             return Err(ApiError::missing_parameter(&join(prefix, member.name)));
         }
     }
@@ -63,14 +74,24 @@ pub fn check_member(
     value: Value,
     path: &str,
 ) -> Result<Value, ApiError> {
+    walk_member(svc, member, value, path, true)
+}
+
+fn walk_member(
+    svc: &'static Service,
+    member: &'static Member,
+    value: Value,
+    path: &str,
+    require: bool,
+) -> Result<Value, ApiError> {
     if !member.list {
-        return check_kind(svc, member.kind, value, path);
+        return check_kind(svc, member.kind, value, path, require);
     }
     match value {
         Value::Array(items) => items
             .into_iter()
             .enumerate()
-            .map(|(i, item)| check_kind(svc, member.kind, item, &format!("{path}.{i}")))
+            .map(|(i, item)| check_kind(svc, member.kind, item, &format!("{path}.{i}"), require))
             .collect::<Result<Vec<_>, _>>()
             .map(Value::Array),
         _ => Err(ApiError::invalid_type(
@@ -100,6 +121,7 @@ fn check_kind(
     kind: Kind,
     value: Value,
     path: &str,
+    require: bool,
 ) -> Result<Value, ApiError> {
     let wrong = || ApiError::invalid_type(path, &expected(svc, kind));
     match kind {
@@ -145,7 +167,9 @@ fn check_kind(
             _ => Err(wrong()),
         },
         Kind::Object(i) => match value {
-            Value::Object(map) => validate_object(svc, svc.object(i), map, path).map(Value::Object),
+            Value::Object(map) => {
+                validate_object(svc, svc.object(i), map, path, require).map(Value::Object)
+            }
             _ => Err(wrong()),
         },
     }

@@ -7,3 +7,5 @@ mod detail;
 mod errors;
 mod helpers;
 mod ratelimit;
+mod spec_examples;
+mod stubs;

@@ -169,11 +169,11 @@ impl ApiError {
     }
 
     /// A parameter of the wrong type or format; `expected` names what was wanted.
-    pub fn invalid_type(path: &str, expected: &str) -> Self {
+    pub fn invalid_type(path: &str, expected_en: &str, expected_zh: &str) -> Self {
         Self::new(
             ErrorCode::InvalidParameter,
-            format!("Parameter `{path}` type error: expected {expected}."),
-            format!("参数`{path}`类型错误，应为{expected}。"),
+            format!("Parameter `{path}` type error: expected {expected_en}."),
+            format!("参数`{path}`类型错误，应为{expected_zh}。"),
         )
     }
 
@@ -287,11 +287,12 @@ impl ApiError {
         )
     }
 
-    pub fn resource_not_found(what: &str) -> Self {
+    /// No image matches `key` (e.g. ``Id `5427` ``).
+    pub fn image_not_found(key: &str) -> Self {
         Self::new(
             ErrorCode::ResourceNotFound,
-            format!("The resource does not exist: {what}."),
-            format!("资源不存在：{what}。"),
+            format!("The resource does not exist: no image matches {key}."),
+            format!("资源不存在：没有匹配{key}的镜像。"),
         )
     }
 

@@ -41,14 +41,14 @@ pub async fn describe_detail(
         ));
     }
     let what = match (&req.id, &image_id) {
-        (Some(id), Some(image)) => format!("no image with Id `{id}` and ImageId `{image}`"),
-        (Some(id), None) => format!("no image with Id `{id}`"),
-        (None, Some(image)) => format!("no image with ImageId `{image}`"),
+        (Some(id), Some(image)) => format!("Id `{id}` + ImageId `{image}`"),
+        (Some(id), None) => format!("Id `{id}`"),
+        (None, Some(image)) => format!("ImageId `{image}`"),
         (None, None) => String::new(),
     };
     // An Id beyond SQLite's integer range names no record.
     let id = match req.id.map(i64::try_from) {
-        Some(Err(_)) => return Err(ApiError::resource_not_found(&what)),
+        Some(Err(_)) => return Err(ApiError::image_not_found(&what)),
         Some(Ok(id)) => Some(id),
         None => None,
     };
@@ -56,7 +56,7 @@ pub async fn describe_detail(
     let account = caller.account.clone();
     let record = blocking(move || store.find_image(&account, id, image_id.as_deref()))
         .await?
-        .ok_or_else(|| ApiError::resource_not_found(&what))?;
+        .ok_or_else(|| ApiError::image_not_found(&what))?;
     let mut fields = record.fields;
     fields.insert("Id".into(), Value::Number(record.id.into()));
     let mut out = spec::shape(svc, svc.object(action.output), &fields);

@@ -94,26 +94,37 @@ fn walk_member(
             .map(|(i, item)| check_kind(svc, member.kind, item, &format!("{path}.{i}"), require))
             .collect::<Result<Vec<_>, _>>()
             .map(Value::Array),
-        _ => Err(ApiError::invalid_type(
-            path,
-            &format!("an array of {}", expected(svc, member.kind)),
-        )),
+        _ => {
+            let (en, zh) = expected(svc, member.kind);
+            Err(ApiError::invalid_type(
+                path,
+                &format!("an array of {en}"),
+                &format!("{zh}数组"),
+            ))
+        }
     }
 }
 
-/// How a kind is named in error messages.
-fn expected(svc: &'static Service, kind: Kind) -> String {
-    match kind {
-        Kind::String => "a string".into(),
-        Kind::Int64 => "an integer".into(),
-        Kind::Uint64 => "a non-negative integer".into(),
-        Kind::Float => "a number".into(),
-        Kind::Bool => "a boolean".into(),
-        Kind::Date => "a date string".into(),
-        Kind::DateTime => "a date-time string".into(),
-        Kind::DateTimeIso => "an ISO 8601 date-time string".into(),
-        Kind::Object(i) => format!("an object of type {}", svc.object(i).name),
-    }
+/// How a kind is named in error messages, in English and Chinese.
+fn expected(svc: &'static Service, kind: Kind) -> (String, String) {
+    let (en, zh) = match kind {
+        Kind::String => ("a string", "字符串"),
+        Kind::Int64 => ("an integer", "整数"),
+        Kind::Uint64 => ("a non-negative integer", "非负整数"),
+        Kind::Float => ("a number", "数字"),
+        Kind::Bool => ("a boolean", "布尔值"),
+        Kind::Date => ("a date string", "日期字符串"),
+        Kind::DateTime => ("a date-time string", "日期时间字符串"),
+        Kind::DateTimeIso => ("an ISO 8601 date-time string", "ISO 8601日期时间字符串"),
+        Kind::Object(i) => {
+            let name = svc.object(i).name;
+            return (
+                format!("an object of type {name}"),
+                format!("{name}类型的对象"),
+            );
+        }
+    };
+    (en.into(), zh.into())
 }
 
 fn check_kind(
@@ -123,7 +134,10 @@ fn check_kind(
     path: &str,
     require: bool,
 ) -> Result<Value, ApiError> {
-    let wrong = || ApiError::invalid_type(path, &expected(svc, kind));
+    let wrong = || {
+        let (en, zh) = expected(svc, kind);
+        ApiError::invalid_type(path, &en, &zh)
+    };
     match kind {
         Kind::String | Kind::Date | Kind::DateTime | Kind::DateTimeIso => match value {
             Value::String(_) => Ok(value),

@@ -1,35 +1,13 @@
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::helpers::*;
-
-async fn admin(
-    app: &TestApp,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<&str>,
-    token: Option<&str>,
-) -> (u16, Value) {
-    let mut req = app
-        .client
-        .request(method, format!("{}_emulator/{path}", app.url()));
-    if let Some(b) = body {
-        req = req.body(b.to_string());
-    }
-    if let Some(t) = token {
-        req = req.bearer_auth(t);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    let text = res.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-}
 
 use reqwest::Method;
 
 #[tokio::test]
 async fn health_counts_records() {
     let app = spawn_app().await;
-    let (status, body) = admin(&app, Method::GET, "health", None, None).await;
+    let (status, body) = app.admin(Method::GET, "health", None, None).await;
     assert_eq!(status, 200);
     assert_eq!(body["status"], "ok");
     assert_eq!(body["records"], 2);
@@ -39,21 +17,21 @@ async fn health_counts_records() {
 async fn a_bad_record_rejects_the_whole_batch_naming_it() {
     let app = spawn_app().await;
     let doc = r#"{"images":[{"Id": 1, "ImageName": "ok"}, {"Id": 2, "VulCnt": "lots"}]}"#;
-    let (status, body) = admin(&app, Method::POST, "fixtures", Some(doc), None).await;
+    let (status, body) = app.admin(Method::POST, "fixtures", Some(doc), None).await;
     assert_eq!(status, 400);
     assert_eq!(body["error"]["record"], 1);
     assert_eq!(body["error"]["field"], "VulCnt");
-    let (status, _) = admin(&app, Method::GET, "images/1", None, None).await;
+    let (status, _) = app.admin(Method::GET, "images/1", None, None).await;
     assert_eq!(status, 404, "nothing of the batch was written");
 
-    let (status, body) = admin(
-        &app,
-        Method::POST,
-        "fixtures",
-        Some(r#"{"images":[{"Id": 1, "ImageName": "ok"}]}"#),
-        None,
-    )
-    .await;
+    let (status, body) = app
+        .admin(
+            Method::POST,
+            "fixtures",
+            Some(r#"{"images":[{"Id": 1, "ImageName": "ok"}]}"#),
+            None,
+        )
+        .await;
     assert_eq!((status, body["upserted"].as_u64()), (200, Some(1)));
     let res = app.call(ACTION, json!({"Id": 1})).await;
     assert_eq!(res["ImageName"], "ok");
@@ -62,36 +40,35 @@ async fn a_bad_record_rejects_the_whole_batch_naming_it() {
 #[tokio::test]
 async fn images_can_be_listed_read_deleted_and_reset_brings_back_the_startup_fixtures() {
     let app = spawn_app().await;
-    let (_, list) = admin(&app, Method::GET, "images", None, None).await;
+    let (_, list) = app.admin(Method::GET, "images", None, None).await;
     assert_eq!(list["images"].as_array().unwrap().len(), 2);
-    let (status, rec) = admin(&app, Method::GET, "images/5427", None, None).await;
+    let (status, rec) = app.admin(Method::GET, "images/5427", None, None).await;
     assert_eq!((status, rec["ImageName"].as_str()), (200, Some("person1")));
-    let (status, _) = admin(&app, Method::DELETE, "images/5427", None, None).await;
+    let (status, _) = app.admin(Method::DELETE, "images/5427", None, None).await;
     assert_eq!(status, 204);
     let res = app.call(ACTION, json!({"Id": 5427})).await;
     assert_eq!(code(&res), Some("ResourceNotFound"));
-    admin(
-        &app,
+    app.admin(
         Method::POST,
         "fixtures",
         Some(r#"{"images":[{"Id": 9}]}"#),
         None,
     )
     .await;
-    let (status, _) = admin(&app, Method::POST, "reset", None, None).await;
+    let (status, _) = app.admin(Method::POST, "reset", None, None).await;
     assert_eq!(status, 200);
     let res = app.call(ACTION, json!({"Id": 5427})).await;
     assert_eq!(code(&res), None);
-    let (status, _) = admin(&app, Method::GET, "images/9", None, None).await;
+    let (status, _) = app.admin(Method::GET, "images/9", None, None).await;
     assert_eq!(status, 404);
-    let (status, _) = admin(&app, Method::GET, "images/abc", None, None).await;
+    let (status, _) = app.admin(Method::GET, "images/abc", None, None).await;
     assert_eq!(status, 400);
 }
 
 #[tokio::test]
 async fn admin_token_guards_everything_but_health() {
     let app = spawn_with(&["--admin-token", "s3cret"]).await;
-    let (status, _) = admin(&app, Method::GET, "health", None, None).await;
+    let (status, _) = app.admin(Method::GET, "health", None, None).await;
     assert_eq!(status, 200);
     for (method, path) in [
         (Method::GET, "images"),
@@ -99,12 +76,14 @@ async fn admin_token_guards_everything_but_health() {
         (Method::POST, "fixtures"),
         (Method::DELETE, "images/5427"),
     ] {
-        let (status, _) = admin(&app, method.clone(), path, Some("{}"), None).await;
+        let (status, _) = app.admin(method.clone(), path, Some("{}"), None).await;
         assert_eq!(status, 401, "{path}");
-        let (status, _) = admin(&app, method.clone(), path, Some("{}"), Some("wrong")).await;
+        let (status, _) = app
+            .admin(method.clone(), path, Some("{}"), Some("wrong"))
+            .await;
         assert_eq!(status, 401, "{path}");
     }
-    let (status, _) = admin(&app, Method::GET, "images", None, Some("s3cret")).await;
+    let (status, _) = app.admin(Method::GET, "images", None, Some("s3cret")).await;
     assert_eq!(status, 200);
 }
 
@@ -114,8 +93,7 @@ async fn a_file_database_keeps_records_across_a_restart() {
     let db = dir.path().join("emu.sqlite");
     let db = db.to_str().unwrap();
     let app = spawn_with(&["--db", db]).await;
-    admin(
-        &app,
+    app.admin(
         Method::POST,
         "fixtures",
         Some(r#"{"images":[{"Id": 4242, "ImageName": "kept"}]}"#),
@@ -149,7 +127,7 @@ async fn fixtures_flag_loads_files_and_directories() {
     .unwrap();
     std::fs::write(dir.path().join("ignored.txt"), "not json").unwrap();
     let app = spawn_with(&["--fixtures", dir.path().to_str().unwrap()]).await;
-    let (_, list) = admin(&app, Method::GET, "images", None, None).await;
+    let (_, list) = app.admin(Method::GET, "images", None, None).await;
     let ids: Vec<u64> = list["images"]
         .as_array()
         .unwrap()

@@ -132,13 +132,25 @@ impl TestApp {
         sig_method: &str,
         params: &[(&str, &str)],
     ) -> Value {
+        self.call_legacy_action(ACTION, method, sig_method, params)
+            .await
+    }
+
+    /// A legacy-signed call of any action.
+    pub async fn call_legacy_action(
+        &self,
+        action: &str,
+        method: &str,
+        sig_method: &str,
+        params: &[(&str, &str)],
+    ) -> Value {
         let ts = self.now().to_string();
         let mut pairs: Vec<(String, String)> = params
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         for (k, v) in [
-            ("Action", ACTION),
+            ("Action", action),
             ("Version", "2020-11-01"),
             ("SecretId", ID),
             ("Nonce", "12345"),
@@ -171,6 +183,29 @@ impl TestApp {
                 .await
         };
         response_of(res.expect("send")).await
+    }
+
+    /// An admin call: `(status, JSON body or null)`.
+    pub async fn admin(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&str>,
+        token: Option<&str>,
+    ) -> (u16, Value) {
+        let mut req = self
+            .client
+            .request(method, format!("{}_emulator/{path}", self.url()));
+        if let Some(b) = body {
+            req = req.body(b.to_string());
+        }
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        let res = req.send().await.expect("send");
+        let status = res.status().as_u16();
+        let text = res.text().await.expect("body");
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
     /// Stops the server and waits until it has finished.

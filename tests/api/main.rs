@@ -9,3 +9,4 @@ mod helpers;
 mod ratelimit;
 mod spec_examples;
 mod stubs;
+mod validation;

@@ -6,15 +6,8 @@ use crate::helpers::*;
 const LIST: &str = "DescribeAssetImageRegistryList";
 
 async fn admin(app: &TestApp, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut req = app
-        .client
-        .request(method, format!("{}_emulator/{path}", app.url()));
-    if let Some(b) = body {
-        req = req.body(b.to_string());
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
+    let body = body.map(|b| b.to_string());
+    app.admin(method, path, body.as_deref(), None).await
 }
 
 #[tokio::test]

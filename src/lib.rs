@@ -18,6 +18,12 @@ pub mod stubs;
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
+
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 
 use tokio::net::TcpListener;
 
@@ -69,14 +75,61 @@ pub fn build_state(
     }))
 }
 
+/// How long a client may take to send its request headers.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// The most a connection buffers for a request head (request line and headers).
+pub const MAX_HEAD_BYTES: usize = 64 * 1024;
+/// How long in-flight requests may take to finish after shutdown was asked for.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Serves the emulator on `listener` until `shutdown` completes; in-flight requests
-/// finish first.
+/// finish first (for at most 10 s).
+///
+/// A hand-rolled accept loop over hyper rather than `axum::serve`, for the limits a
+/// test double needs against misbehaving clients: a header read timeout and a bound
+/// on the request head.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app::router(state))
-        .with_graceful_shutdown(shutdown)
+    let router = app::router(state);
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(e) => {
+                        // Out of descriptors and the like: back off, keep serving.
+                        tracing::warn!(error = %e, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                let service = TowerToHyperService::new(router.clone());
+                let conn = http1::Builder::new()
+                    .timer(TokioTimer::new())
+                    .header_read_timeout(HEADER_READ_TIMEOUT)
+                    .max_buf_size(MAX_HEAD_BYTES)
+                    .serve_connection(TokioIo::new(stream), service);
+                let conn = graceful.watch(conn);
+                tokio::spawn(async move {
+                    // A connection error is the client's business (reset, timeout).
+                    let _ = conn.await;
+                });
+            }
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
         .await
+        .is_err()
+    {
+        tracing::warn!("connections still open after the drain timeout; closing");
+    }
+    Ok(())
 }

@@ -30,6 +30,9 @@ pub struct Inner {
     pub clock: Arc<Clock>,
     pub admin_token: Option<String>,
     pub stubs: crate::stubs::Stubs,
+    pub faults: crate::faults::Faults,
+    pub journal: crate::journal::Journal,
+    pub metrics: crate::metrics::Metrics,
     /// The records loaded at start, which `reset` goes back to.
     pub startup: Arc<Vec<ImageRecord>>,
 }

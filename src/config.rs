@@ -34,6 +34,27 @@ pub enum Command {
     Serve(ServeArgs),
     /// Exit 0 when a running emulator answers its health route (for container health checks).
     Health(HealthArgs),
+    /// Push fixture files to a running emulator through its admin API.
+    Seed(SeedArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SeedArgs {
+    /// Base URL of the running emulator.
+    #[arg(
+        long,
+        env = "TCSS_EMULATOR_URL",
+        default_value = "http://127.0.0.1:4577"
+    )]
+    pub url: String,
+
+    /// Bearer token of the emulator's admin API.
+    #[arg(long, env = "TCSS_EMULATOR_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+
+    /// Fixture documents (`{"images": [...]}`) to upsert, in order.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -65,6 +86,14 @@ pub struct ServeArgs {
     /// How signatures are checked.
     #[arg(long, env = "TCSS_EMULATOR_SIGNATURE", value_enum, default_value_t = Mode::Verify)]
     pub signature: Mode,
+
+    /// Calls the request journal keeps (oldest dropped first); 0 turns it off.
+    #[arg(long, env = "TCSS_EMULATOR_JOURNAL_SIZE", default_value_t = 1000)]
+    pub journal_size: usize,
+
+    /// Directory of fixture documents loaded in name order after --fixtures (init hooks).
+    #[arg(long, env = "TCSS_EMULATOR_INIT_DIR")]
+    pub init_dir: Option<PathBuf>,
 
     /// Bearer token the admin API requires (all routes but health).
     #[arg(long, env = "TCSS_EMULATOR_ADMIN_TOKEN", hide_env_values = true)]
@@ -134,7 +163,7 @@ mod tests {
         match cli.command {
             Some(Command::Serve(a)) => a,
             None => cli.serve,
-            Some(Command::Health(_)) => panic!("health"),
+            Some(_) => panic!("not serve"),
         }
     }
 

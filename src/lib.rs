@@ -10,11 +10,15 @@ pub mod app;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod faults;
+pub mod journal;
+pub mod metrics;
 pub mod ratelimit;
 pub mod signature;
 pub mod spec;
 pub mod store;
 pub mod stubs;
+pub mod testing;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -38,6 +42,8 @@ pub enum StartError {
     Fixture(#[from] fixtures::FixtureError),
     #[error("{0}")]
     Store(#[from] StoreError),
+    #[error("--init-dir `{0}` is not a directory")]
+    InitDir(String),
     #[error("cannot listen: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -48,10 +54,17 @@ pub fn build_state(
     args: &ServeArgs,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<AppState, StartError> {
-    let startup = if args.fixtures.is_empty() {
+    build_state_with(args, env, Vec::new())
+}
+
+/// [`build_state`] with `extra` records loaded after the fixtures and init directory.
+pub fn build_state_with(
+    args: &ServeArgs,
+    env: impl Fn(&str) -> Option<String>,
+    extra: Vec<store::ImageRecord>,
+) -> Result<AppState, StartError> {
+    let mut startup = if args.fixtures.is_empty() {
         fixtures::bundled()?
-    } else if args.fixtures.iter().all(|p| p.as_os_str() == "none") {
-        Vec::new()
     } else {
         let paths: Vec<_> = args
             .fixtures
@@ -61,6 +74,14 @@ pub fn build_state(
             .collect();
         fixtures::load_paths(&paths)?
     };
+    // Init hooks: documents of the init directory, in name order, after the fixtures.
+    if let Some(dir) = &args.init_dir {
+        if !dir.is_dir() {
+            return Err(StartError::InitDir(dir.display().to_string()));
+        }
+        startup.extend(fixtures::load_paths(std::slice::from_ref(dir))?);
+    }
+    startup.extend(extra);
     let store = Store::open(args.db.as_deref())?;
     store.upsert_images(&startup)?;
     Ok(AppState::new(Inner {
@@ -71,6 +92,9 @@ pub fn build_state(
         clock: Arc::new(clock::Clock::new()),
         admin_token: args.admin_token.clone().filter(|t| !t.is_empty()),
         stubs: stubs::Stubs::default(),
+        faults: faults::Faults::default(),
+        journal: journal::Journal::new(args.journal_size),
+        metrics: metrics::Metrics::default(),
         startup: Arc::new(startup),
     }))
 }

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use tcss_emulator::config::{Cli, Command, HealthArgs, ServeArgs};
+use tcss_emulator::config::{Cli, Command, HealthArgs, SeedArgs, ServeArgs};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -11,6 +11,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Health(args)) => health(&args),
+        Some(Command::Seed(args)) => seed(&args),
         Some(Command::Serve(args)) => run(args),
         None => run(cli.serve),
     }
@@ -131,4 +132,77 @@ fn health(args: &HealthArgs) -> ExitCode {
         eprintln!("unhealthy: {url}");
         ExitCode::FAILURE
     }
+}
+
+/// `seed`: checks each file locally (errors name file, record and field), then
+/// upserts it through `POST /_emulator/fixtures`.
+fn seed(args: &SeedArgs) -> ExitCode {
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(_) => return ExitCode::FAILURE,
+    };
+    let url = format!("{}/_emulator/fixtures", args.url.trim_end_matches('/'));
+    let client = match reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(300))
+        .build()
+    {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("seed: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for file in &args.files {
+        let name = file.display().to_string();
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("seed: {name}: cannot read: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let records = match tcss_emulator::store::fixtures::parse(&name, &text) {
+            Ok(r) => r.len(),
+            Err(e) => {
+                eprintln!("seed: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let mut req = client.post(&url).body(text);
+        if let Some(token) = &args.admin_token {
+            req = req.bearer_auth(token);
+        }
+        let outcome = rt.block_on(async {
+            let res = req
+                .send()
+                .await
+                .map_err(|e| format!("cannot reach {url}: {e}"))?;
+            let status = res.status();
+            let body: serde_json::Value = res.json().await.unwrap_or_default();
+            if status.is_success() {
+                Ok(())
+            } else {
+                let message = body["error"]["message"]
+                    .as_str()
+                    .unwrap_or("no message")
+                    .trim_start_matches("request body: ")
+                    .to_string();
+                Err(format!(
+                    "rejected by the emulator (HTTP {}): {message}",
+                    status.as_u16()
+                ))
+            }
+        });
+        match outcome {
+            Ok(()) => println!("{name}: {records} records upserted"),
+            Err(e) => {
+                eprintln!("seed: {name}: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    ExitCode::SUCCESS
 }

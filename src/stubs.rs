@@ -85,7 +85,7 @@ fn leaves(value: &Value) -> usize {
 }
 
 /// `want` is a subset of `got`: objects by key, everything else by equality.
-fn matches(want: &Value, got: &Value) -> bool {
+pub(crate) fn matches(want: &Value, got: &Value) -> bool {
     match (want, got) {
         (Value::Object(w), Value::Object(g)) => w
             .iter()
@@ -95,7 +95,7 @@ fn matches(want: &Value, got: &Value) -> bool {
 }
 
 /// A code that looks like Tencent's: `Word` or `Word.Word...`.
-fn valid_code(code: &str) -> bool {
+pub(crate) fn valid_code(code: &str) -> bool {
     !code.is_empty()
         && code.split('.').all(|part| {
             !part.is_empty()
@@ -135,7 +135,7 @@ impl Stubs {
                     ));
                 }
                 let mut shaped = spec::shape(svc, output, &response);
-                shaped.remove("RequestId");
+                shaped.shift_remove("RequestId");
                 Reply::Response(shaped)
             }
             (None, Some(err)) => {
@@ -214,6 +214,14 @@ impl Stubs {
 
     pub fn clear(&self) {
         self.lock().stubs.clear();
+    }
+
+    pub fn len(&self) -> usize {
+        self.lock().stubs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// Every stub, oldest first, as JSON.

@@ -171,3 +171,84 @@ fn health_subcommand_reports_a_running_emulator() {
         .unwrap();
     assert!(!down.status.success());
 }
+
+#[test]
+fn seed_pushes_files_through_the_admin_api_and_names_a_bad_record() {
+    let run = start(&["--listen", "127.0.0.1:0", "--admin-token", "tok"], &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.json");
+    std::fs::write(
+        &good,
+        r#"{"images":[{"Id":501,"ImageName":"seeded"},{"Id":502}]}"#,
+    )
+    .unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"images":[{"Id":601},{"Id":602,"VulCnt":"many"}]}"#,
+    )
+    .unwrap();
+    let url = format!("http://{}", run.addr);
+
+    let out = Command::new(BIN)
+        .args([
+            "seed",
+            "--url",
+            &url,
+            "--admin-token",
+            "tok",
+            good.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("good.json: 2 records upserted"));
+    let res = signed_call(
+        &run.addr,
+        tcss_emulator::config::BUILTIN_SECRET_ID,
+        tcss_emulator::config::BUILTIN_SECRET_KEY,
+        r#"{"Id":501}"#,
+    );
+    assert_eq!(res["Response"]["ImageName"], "seeded");
+
+    let out = Command::new(BIN)
+        .args([
+            "seed",
+            "--url",
+            &url,
+            "--admin-token",
+            "tok",
+            bad.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.json: record 1 (Id 602): field `VulCnt`"),
+        "{err}"
+    );
+
+    let out = Command::new(BIN)
+        .args([
+            "seed",
+            "--url",
+            &url,
+            "--admin-token",
+            "wrong",
+            good.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("good.json: rejected by the emulator (HTTP 401)"),
+        "{err}"
+    );
+    assert!(terminate(run).success());
+}

@@ -60,6 +60,6 @@ pub async fn describe_detail(
     let mut fields = record.fields;
     fields.insert("Id".into(), Value::Number(record.id.into()));
     let mut out = spec::shape(svc, svc.object(action.output), &fields);
-    out.remove("RequestId");
+    out.shift_remove("RequestId");
     Ok(out)
 }

@@ -41,7 +41,7 @@ pub fn example_response(
         .and_then(|e| serde_json::from_str::<Map<String, Value>>(e.response).ok())
         .unwrap_or_default();
     let mut out = spec::shape(svc, svc.object(action.output), &documented);
-    out.remove("RequestId");
+    out.shift_remove("RequestId");
     Ok(out)
 }
 

@@ -38,11 +38,11 @@ impl AdminError {
             format!("no image with Id {id}"),
         )
     }
-    pub fn no_stub(id: u64) -> Self {
+    pub fn not_found_thing(what: &str, id: u64) -> Self {
         Self::new(
             StatusCode::NOT_FOUND,
             "NotFound",
-            format!("no stub with id {id}"),
+            format!("no {what} with id {id}"),
         )
     }
     pub fn internal() -> Self {

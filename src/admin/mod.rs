@@ -4,23 +4,21 @@
 //! `--admin-token`, every route but health needs `Authorization: Bearer <token>`.
 
 mod error;
+mod tooling;
 
 use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use bytes::Bytes;
 use serde_json::{Value, json};
 use subtle::ConstantTimeEq;
 
-use crate::actions;
 use crate::api::envelope::VERSION;
 use crate::app::AppState;
-use crate::spec;
 use crate::store::{ImageRecord, fixtures};
-use crate::stubs::NewStub;
 pub use error::AdminError;
 
 /// Admin bodies may be large (bulk seeding).
@@ -32,9 +30,27 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/images", get(list_images))
         .route("/images/{id}", get(get_image).delete(delete_image))
         .route("/reset", post(reset))
-        .route("/stubs", post(add_stub).get(list_stubs).delete(clear_stubs))
-        .route("/stubs/{id}", axum::routing::delete(delete_stub))
-        .route("/actions", get(list_actions))
+        .route("/state", get(export_state).post(import_state))
+        .route(
+            "/stubs",
+            post(tooling::add_stub)
+                .get(tooling::list_stubs)
+                .delete(tooling::clear_stubs),
+        )
+        .route("/stubs/{id}", delete(tooling::delete_stub))
+        .route(
+            "/faults",
+            post(tooling::add_fault)
+                .get(tooling::list_faults)
+                .delete(tooling::clear_faults),
+        )
+        .route("/faults/{id}", delete(tooling::delete_fault))
+        .route(
+            "/requests",
+            get(tooling::list_requests).delete(tooling::clear_requests),
+        )
+        .route("/actions", get(tooling::list_actions))
+        .route("/metrics", get(tooling::metrics))
         .layer(DefaultBodyLimit::max(ADMIN_BODY_LIMIT))
         .route_layer(middleware::from_fn_with_state(state, require_token));
     Router::new().route("/health", get(health)).merge(guarded)
@@ -55,7 +71,7 @@ async fn require_token(State(app): State<AppState>, req: Request, next: Next) ->
     next.run(req).await
 }
 
-async fn run<T: Send + 'static>(
+pub(crate) async fn run<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, crate::store::StoreError> + Send + 'static,
 ) -> Result<T, AdminError> {
     match tokio::task::spawn_blocking(f).await {
@@ -141,65 +157,27 @@ async fn reset(State(app): State<AppState>) -> Result<Json<Value>, AdminError> {
     let n = run(move || store.replace_images(&startup)).await?;
     app.limiter.clear();
     app.stubs.clear();
+    app.faults.clear();
+    app.journal.clear();
     Ok(Json(json!({"records": n})))
 }
 
-async fn add_stub(
-    State(app): State<AppState>,
-    body: Bytes,
-) -> Result<(StatusCode, Json<Value>), AdminError> {
-    let new: NewStub = serde_json::from_slice(&body)
-        .map_err(|e| AdminError::bad_request(&format!("not a stub: {e}")))?;
-    let id = app
-        .stubs
-        .add(spec::tcss(), new)
-        .map_err(|e| AdminError::bad_request(&e))?;
-    Ok((StatusCode::CREATED, Json(json!({"id": id}))))
+/// Everything in the store as one fixture document (records by Id, fields as stored),
+/// so export → reset → import gives the same bytes back.
+async fn export_state(State(app): State<AppState>) -> Result<Response, AdminError> {
+    let store = app.store.clone();
+    let records = run(move || store.list_images()).await?;
+    let doc = json!({"images": records.iter().map(record_json).collect::<Vec<_>>()});
+    let body = serde_json::to_vec(&doc).map_err(|_| AdminError::internal())?;
+    Ok(crate::api::envelope::json_response(StatusCode::OK, body))
 }
 
-async fn list_stubs(State(app): State<AppState>) -> Json<Value> {
-    Json(app.stubs.list())
-}
-
-async fn clear_stubs(State(app): State<AppState>) -> StatusCode {
-    app.stubs.clear();
-    StatusCode::NO_CONTENT
-}
-
-async fn delete_stub(
-    State(app): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<StatusCode, AdminError> {
-    let id: u64 = id
-        .parse()
-        .map_err(|_| AdminError::bad_request("a stub id is a positive integer"))?;
-    if app.stubs.remove(id) {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(AdminError::no_stub(id))
-    }
-}
-
-/// Every action, and how it is answered: `stateful` (hand-written), `example`
-/// (documented example), `stubbed` (a stub answers at least some calls).
-async fn list_actions(State(app): State<AppState>) -> Json<Value> {
-    let svc = spec::tcss();
-    let mut counts = serde_json::Map::new();
-    let actions: Vec<Value> = svc
-        .actions
-        .iter()
-        .map(|a| {
-            let how = if app.stubs.covers(a.name) {
-                "stubbed"
-            } else if actions::STATEFUL.contains(&a.name) {
-                "stateful"
-            } else {
-                "example"
-            };
-            let n = counts.entry(how).or_insert(json!(0));
-            *n = json!(n.as_u64().unwrap_or(0) + 1);
-            json!({"action": a.name, "answered_by": how, "examples": a.examples.len(), "deprecated": a.deprecated})
-        })
-        .collect();
-    Json(json!({"service": svc.name, "version": svc.version, "counts": counts, "actions": actions}))
+/// Replaces every record with the document's, in one transaction.
+async fn import_state(State(app): State<AppState>, body: Bytes) -> Result<Json<Value>, AdminError> {
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| AdminError::bad_request("the body is not UTF-8 text"))?;
+    let records = fixtures::parse("request body", text).map_err(AdminError::fixture)?;
+    let store = app.store.clone();
+    let n = run(move || store.replace_images(&records)).await?;
+    Ok(Json(json!({"records": n})))
 }

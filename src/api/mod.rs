@@ -1,7 +1,8 @@
 //! The one handler for `/`: every cloud API call goes through [`pipeline`].
 //!
 //! Order of checks: method → size → parsing → Action/Version present → version known
-//! → action known → signature → rate limit → parameters against the spec → action.
+//! → action known → signature → rate limit → parameters against the spec → injected
+//! faults → stubs → action. Every call is logged, counted and journaled.
 
 pub mod envelope;
 pub mod form;
@@ -20,21 +21,34 @@ use uuid::Uuid;
 use crate::actions;
 use crate::app::AppState;
 use crate::error::{ApiError, Language};
+use crate::faults::Effect;
+use crate::journal::Entry;
 use crate::signature::{self, Caller, SignedParts};
 use crate::spec;
 use envelope::Envelope;
 use request::{BodyKind, Incoming};
 
-/// What a call came to, for the log line (and later the journal).
+/// What a call came to: for the log line, the journal and the metrics.
 #[derive(Debug, Default)]
 struct Outcome {
+    /// The action as sent.
     action: Option<String>,
+    /// The spec's name for it, once known (metrics label).
+    known_action: Option<&'static str>,
     caller: Option<Caller>,
+    /// The SecretId a refused request claimed.
+    claimed_secret_id: Option<String>,
+    /// The parameters after unflattening, before validation (journal only).
+    params: Option<Value>,
+    computed: signature::Computed,
+    /// A fault asked for the connection to be dropped.
+    drop: bool,
 }
 
 /// `POST /` and `GET /` (and any other method, which gets `UnsupportedProtocol`).
 pub async fn handle(State(app): State<AppState>, req: Request) -> Response {
     let started = Instant::now();
+    let arrival_ms = app.clock.now_ms();
     let request_id = Uuid::new_v4();
     let mut outcome = Outcome::default();
     let mut lang = Language::parse(
@@ -48,15 +62,62 @@ pub async fn handle(State(app): State<AppState>, req: Request) -> Response {
         lang,
         result,
     };
+    let latency = started.elapsed();
+    let code = if outcome.drop {
+        "ConnectionDropped"
+    } else {
+        envelope.code()
+    };
+    let secret_id = outcome
+        .caller
+        .as_ref()
+        .map(|c| c.secret_id.clone())
+        .or(outcome.claimed_secret_id.take());
     tracing::info!(
         request_id = %request_id,
         action = outcome.action.as_deref().unwrap_or("-"),
-        secret_id = outcome.caller.as_ref().map_or("-", |c| c.secret_id.as_str()),
-        code = envelope.code(),
-        latency_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+        secret_id = secret_id.as_deref().unwrap_or("-"),
+        code,
+        latency_us = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX),
         "call"
     );
+    app.metrics.observe(
+        outcome.known_action.unwrap_or("-"),
+        code,
+        latency.as_secs_f64(),
+    );
+    if app.journal.enabled() {
+        app.journal.record(Entry {
+            seq: 0,
+            time: chrono::DateTime::from_timestamp_millis(arrival_ms)
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+                .unwrap_or_default(),
+            time_ms: arrival_ms,
+            request_id: request_id.to_string(),
+            action: outcome.action,
+            secret_id,
+            account: outcome.caller.map(|c| c.account),
+            params: outcome.params.unwrap_or(Value::Null),
+            code: code.to_string(),
+            latency_us: u64::try_from(latency.as_micros()).unwrap_or(u64::MAX),
+            canonical_request: outcome.computed.canonical_request,
+            string_to_sign: outcome.computed.string_to_sign,
+        });
+    }
+    if outcome.drop {
+        return dropped_connection();
+    }
     envelope.into_response()
+}
+
+/// A response whose body fails at once: hyper closes the connection without an
+/// answer, which clients see as a network error.
+fn dropped_connection() -> Response {
+    Response::new(Body::from_stream(stream::once(async {
+        Err::<bytes::Bytes, std::io::Error>(std::io::Error::other(
+            "fault injection: connection dropped",
+        ))
+    })))
 }
 
 async fn read_body(body: Body, limit: usize) -> Result<bytes::Bytes, ApiError> {
@@ -156,6 +217,9 @@ async fn pipeline(
     let tc = request::parse(&incoming, kind, multipart)?;
     *lang = Language::parse(tc.language.as_deref());
     outcome.action.clone_from(&tc.action);
+    if app.journal.enabled() {
+        outcome.params = Some(Value::Object(tc.params.clone()));
+    }
 
     let action_name = tc
         .action
@@ -175,6 +239,7 @@ async fn pipeline(
     let action = svc
         .action(action_name)
         .ok_or_else(|| ApiError::invalid_action(action_name))?;
+    outcome.known_action = Some(action.name);
 
     let signed = SignedParts {
         method: &incoming.method,
@@ -187,17 +252,32 @@ async fn pipeline(
         token: tc.token.as_deref(),
         params: &tc.pairs,
     };
-    let caller = signature::verify(
+    let caller = match signature::verify(
         &signed,
         &app.credentials,
         app.signature_mode,
         app.clock.now_secs(),
-    )
-    .map_err(|refusal| refusal.error)?;
+    ) {
+        Ok(caller) => caller,
+        Err(refusal) => {
+            outcome.claimed_secret_id = signature::claimed_secret_id(&signed).map(str::to_string);
+            outcome.computed = refusal.computed;
+            return Err(refusal.error);
+        }
+    };
     outcome.caller = Some(caller.clone());
     app.limiter
         .check(&caller.secret_id, action.name, app.clock.now_ms())?;
     let params = spec::validate(svc, svc.object(action.input), tc.params)?;
+    match app.faults.take(action.name, &params) {
+        Some(Effect::Error { code, message }) => return Err(ApiError::custom(&code, &message)),
+        Some(Effect::Delay(delay)) => tokio::time::sleep(delay).await,
+        Some(Effect::Drop) => {
+            outcome.drop = true;
+            return Err(ApiError::internal());
+        }
+        None => {}
+    }
     if let Some(reply) = app.stubs.take(action.name, &params) {
         return reply.into_result();
     }

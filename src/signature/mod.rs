@@ -194,14 +194,23 @@ pub fn verify(
     }
 }
 
-/// In skip mode the caller is still named: by the Credential scope, or by `SecretId`.
-fn skipped_caller(parts: &SignedParts<'_>, credentials: &Credentials) -> Caller {
-    let secret_id = parts
+/// The SecretId a request claims (Credential scope or `SecretId`), verified or not.
+pub fn claimed_secret_id<'a>(parts: &SignedParts<'a>) -> Option<&'a str> {
+    parts
         .authorization
         .and_then(|a| tc3::parse_authorization(a).ok().map(|a| a.secret_id))
-        .or_else(|| parts.param("SecretId"))
-        .unwrap_or("anonymous")
-        .to_string();
+        .or_else(|| {
+            parts
+                .params
+                .iter()
+                .find(|(n, _)| n == "SecretId")
+                .map(|(_, v)| v.as_str())
+        })
+}
+
+/// In skip mode the caller is still named: by the Credential scope, or by `SecretId`.
+fn skipped_caller(parts: &SignedParts<'_>, credentials: &Credentials) -> Caller {
+    let secret_id = claimed_secret_id(parts).unwrap_or("anonymous").to_string();
     let account = credentials
         .get(&secret_id)
         .map_or(DEFAULT_ACCOUNT, |c| c.account.as_str())

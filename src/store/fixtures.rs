@@ -84,7 +84,9 @@ pub fn parse(source: &str, text: &str) -> Result<Vec<ImageRecord>, FixtureError>
             "a fixture document is a JSON object `{\"images\": [...]}`".into(),
         ));
     };
-    let images = doc.remove("images").unwrap_or(Value::Array(Vec::new()));
+    let images = doc
+        .shift_remove("images")
+        .unwrap_or(Value::Array(Vec::new()));
     if let Some(key) = doc.keys().next() {
         return Err(FixtureError {
             field: Some(key.clone()),
@@ -119,12 +121,12 @@ fn parse_record(record: Value) -> Result<ImageRecord, RecordError> {
     };
     // A record copied from the documentation: {"Response": {...}}.
     if map.len() == 1
-        && let Some(Value::Object(inner)) = map.remove("Response")
+        && let Some(Value::Object(inner)) = map.shift_remove("Response")
     {
         map = inner;
-        map.remove("RequestId");
+        map.shift_remove("RequestId");
     }
-    let id = match map.remove("Id") {
+    let id = match map.shift_remove("Id") {
         Some(Value::Number(n)) => n.as_i64().filter(|&i| i >= 0),
         Some(Value::String(s)) => s.parse::<i64>().ok().filter(|&i| i >= 0),
         Some(_) => None,
@@ -143,7 +145,7 @@ fn parse_record(record: Value) -> Result<ImageRecord, RecordError> {
             "`Id` must be an integer from 0 to 2^63-1".into(),
         )
     })?;
-    let account = match map.remove("Account") {
+    let account = match map.shift_remove("Account") {
         None | Some(Value::Null) => DEFAULT_ACCOUNT.to_string(),
         Some(Value::String(s)) if !s.is_empty() => s,
         Some(_) => {

@@ -9,4 +9,5 @@ mod helpers;
 mod ratelimit;
 mod spec_examples;
 mod stubs;
+mod tooling;
 mod validation;

@@ -1,0 +1,157 @@
+//! Admin routes for test tooling: stubs, faults, the request journal, the action
+//! list and metrics.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use bytes::Bytes;
+use serde_json::{Value, json};
+
+use super::{AdminError, run};
+use crate::actions;
+use crate::api::envelope::json_response;
+use crate::app::AppState;
+use crate::faults::NewFault;
+use crate::journal;
+use crate::metrics::Gauges;
+use crate::spec;
+use crate::stubs::NewStub;
+
+fn parse_id(raw: &str, what: &str) -> Result<u64, AdminError> {
+    raw.parse()
+        .map_err(|_| AdminError::bad_request(&format!("a {what} id is a positive integer")))
+}
+
+pub async fn add_stub(
+    State(app): State<AppState>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), AdminError> {
+    let new: NewStub = serde_json::from_slice(&body)
+        .map_err(|e| AdminError::bad_request(&format!("not a stub: {e}")))?;
+    let id = app
+        .stubs
+        .add(spec::tcss(), new)
+        .map_err(|e| AdminError::bad_request(&e))?;
+    Ok((StatusCode::CREATED, Json(json!({"id": id}))))
+}
+
+pub async fn list_stubs(State(app): State<AppState>) -> Json<Value> {
+    Json(app.stubs.list())
+}
+
+pub async fn clear_stubs(State(app): State<AppState>) -> StatusCode {
+    app.stubs.clear();
+    StatusCode::NO_CONTENT
+}
+
+pub async fn delete_stub(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AdminError> {
+    let id = parse_id(&id, "stub")?;
+    if app.stubs.remove(id) {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(AdminError::not_found_thing("stub", id))
+    }
+}
+
+pub async fn add_fault(
+    State(app): State<AppState>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), AdminError> {
+    let new: NewFault = serde_json::from_slice(&body)
+        .map_err(|e| AdminError::bad_request(&format!("not a fault: {e}")))?;
+    let id = app
+        .faults
+        .add(spec::tcss(), new)
+        .map_err(|e| AdminError::bad_request(&e))?;
+    Ok((StatusCode::CREATED, Json(json!({"id": id}))))
+}
+
+pub async fn list_faults(State(app): State<AppState>) -> Json<Value> {
+    Json(app.faults.list())
+}
+
+pub async fn clear_faults(State(app): State<AppState>) -> StatusCode {
+    app.faults.clear();
+    StatusCode::NO_CONTENT
+}
+
+pub async fn delete_fault(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AdminError> {
+    let id = parse_id(&id, "fault")?;
+    if app.faults.remove(id) {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(AdminError::not_found_thing("fault", id))
+    }
+}
+
+/// `GET /_emulator/requests?action=&code=&secret_id=&since=&limit=`.
+pub async fn list_requests(
+    State(app): State<AppState>,
+    query: Result<Query<journal::Query>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Value>, AdminError> {
+    let Query(query) = query.map_err(|e| AdminError::bad_request(&e.body_text()))?;
+    let since_ms = match &query.since {
+        Some(raw) => Some(
+            chrono::DateTime::parse_from_rfc3339(raw)
+                .map_err(|_| AdminError::bad_request("`since` must be an RFC 3339 time"))?
+                .timestamp_millis(),
+        ),
+        None => None,
+    };
+    let entries = app.journal.find(&query, since_ms);
+    Ok(Json(json!({"requests": entries})))
+}
+
+pub async fn clear_requests(State(app): State<AppState>) -> StatusCode {
+    app.journal.clear();
+    StatusCode::NO_CONTENT
+}
+
+/// Prometheus text format.
+pub async fn metrics(State(app): State<AppState>) -> Result<Response, AdminError> {
+    let store = app.store.clone();
+    let records = run(move || store.count_images()).await?;
+    let text = app.metrics.render(&Gauges {
+        records,
+        journal_entries: app.journal.len(),
+        stubs: app.stubs.len(),
+        faults: app.faults.len(),
+    });
+    let mut res = json_response(StatusCode::OK, text.into_bytes());
+    res.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("text/plain; version=0.0.4"),
+    );
+    Ok(res)
+}
+
+/// Every action, and how it is answered: `stateful` (hand-written), `example`
+/// (documented example), `stubbed` (a stub answers at least some calls).
+pub async fn list_actions(State(app): State<AppState>) -> Json<Value> {
+    let svc = spec::tcss();
+    let mut counts = serde_json::Map::new();
+    let actions: Vec<Value> = svc
+        .actions
+        .iter()
+        .map(|a| {
+            let how = if app.stubs.covers(a.name) {
+                "stubbed"
+            } else if actions::STATEFUL.contains(&a.name) {
+                "stateful"
+            } else {
+                "example"
+            };
+            let n = counts.entry(how).or_insert(json!(0));
+            *n = json!(n.as_u64().unwrap_or(0) + 1);
+            json!({"action": a.name, "answered_by": how, "examples": a.examples.len(), "deprecated": a.deprecated})
+        })
+        .collect();
+    Json(json!({"service": svc.name, "version": svc.version, "counts": counts, "actions": actions}))
+}

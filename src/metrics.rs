@@ -1,0 +1,143 @@
+//! Prometheus metrics (`GET /_emulator/metrics`): calls by action and outcome code,
+//! a latency histogram, and gauges filled in at scrape time.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::Mutex;
+
+/// Upper bounds of the latency buckets, in seconds.
+const BUCKETS: [f64; 12] = [
+    0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1.0,
+];
+
+#[derive(Debug, Default)]
+pub struct Metrics {
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    calls: BTreeMap<(String, String), u64>,
+    /// Cumulative counts per bucket, plus the +Inf bucket last.
+    buckets: [u64; BUCKETS.len() + 1],
+    sum_seconds: f64,
+    count: u64,
+}
+
+/// Values read at scrape time.
+#[derive(Debug, Default)]
+pub struct Gauges {
+    pub records: u64,
+    pub journal_entries: usize,
+    pub stubs: usize,
+    pub faults: usize,
+}
+
+impl Metrics {
+    /// Counts one call. `action` is a spec action name or `-` (so garbage names
+    /// cannot grow the label set).
+    pub fn observe(&self, action: &str, code: &str, seconds: f64) {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        *s.calls
+            .entry((action.to_string(), code.to_string()))
+            .or_default() += 1;
+        let slot = BUCKETS
+            .iter()
+            .position(|b| seconds <= *b)
+            .unwrap_or(BUCKETS.len());
+        s.buckets[slot] += 1;
+        s.sum_seconds += seconds;
+        s.count += 1;
+    }
+
+    /// The Prometheus text exposition.
+    pub fn render(&self, gauges: &Gauges) -> String {
+        let s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out = String::with_capacity(2048);
+        out.push_str(
+            "# HELP tcss_emulator_calls_total Cloud API calls by action and outcome code.\n",
+        );
+        out.push_str("# TYPE tcss_emulator_calls_total counter\n");
+        for ((action, code), n) in &s.calls {
+            let _ = writeln!(
+                out,
+                "tcss_emulator_calls_total{{action=\"{}\",code=\"{}\"}} {n}",
+                escape(action),
+                escape(code)
+            );
+        }
+        out.push_str(
+            "# HELP tcss_emulator_call_duration_seconds Time to answer a cloud API call.\n",
+        );
+        out.push_str("# TYPE tcss_emulator_call_duration_seconds histogram\n");
+        let mut cumulative = 0;
+        for (i, bound) in BUCKETS.iter().enumerate() {
+            cumulative += s.buckets[i];
+            let _ = writeln!(
+                out,
+                "tcss_emulator_call_duration_seconds_bucket{{le=\"{bound}\"}} {cumulative}"
+            );
+        }
+        cumulative += s.buckets[BUCKETS.len()];
+        let _ = writeln!(
+            out,
+            "tcss_emulator_call_duration_seconds_bucket{{le=\"+Inf\"}} {cumulative}"
+        );
+        let _ = writeln!(
+            out,
+            "tcss_emulator_call_duration_seconds_sum {}",
+            s.sum_seconds
+        );
+        let _ = writeln!(out, "tcss_emulator_call_duration_seconds_count {}", s.count);
+        for (name, help, value) in [
+            (
+                "records",
+                "Image records in the store.",
+                gauges.records as f64,
+            ),
+            (
+                "journal_entries",
+                "Calls held in the request journal.",
+                gauges.journal_entries as f64,
+            ),
+            ("stubs", "Active stubs.", gauges.stubs as f64),
+            ("faults", "Active faults.", gauges.faults as f64),
+        ] {
+            let _ = writeln!(
+                out,
+                "# HELP tcss_emulator_{name} {help}\n# TYPE tcss_emulator_{name} gauge\ntcss_emulator_{name} {value}"
+            );
+        }
+        out
+    }
+}
+
+/// Label values are escaped as the text format asks.
+fn escape(v: &str) -> String {
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_calls_and_fills_the_histogram() {
+        let m = Metrics::default();
+        m.observe("A", "Success", 0.0002);
+        m.observe("A", "Success", 0.002);
+        m.observe("-", "InvalidAction", 2.0);
+        let text = m.render(&Gauges {
+            records: 2,
+            ..Gauges::default()
+        });
+        assert!(text.contains("tcss_emulator_calls_total{action=\"A\",code=\"Success\"} 2"));
+        assert!(text.contains("tcss_emulator_calls_total{action=\"-\",code=\"InvalidAction\"} 1"));
+        assert!(text.contains("tcss_emulator_call_duration_seconds_bucket{le=\"0.00025\"} 1"));
+        assert!(text.contains("tcss_emulator_call_duration_seconds_bucket{le=\"+Inf\"} 3"));
+        assert!(text.contains("tcss_emulator_call_duration_seconds_count 3"));
+        assert!(text.contains("tcss_emulator_records 2"));
+    }
+}

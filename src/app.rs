@@ -33,6 +33,9 @@ pub struct Inner {
     pub faults: crate::faults::Faults,
     pub journal: crate::journal::Journal,
     pub metrics: crate::metrics::Metrics,
+    pub exports: crate::exports::Exports,
+    /// How long a registry image scan takes in emulator time.
+    pub scan_duration: std::time::Duration,
     /// The records loaded at start, which `reset` goes back to.
     pub startup: Arc<Vec<ImageRecord>>,
 }

@@ -87,6 +87,10 @@ pub struct ServeArgs {
     #[arg(long, env = "TCSS_EMULATOR_SIGNATURE", value_enum, default_value_t = Mode::Verify)]
     pub signature: Mode,
 
+    /// Seconds of emulator time a registry image scan takes.
+    #[arg(long, env = "TCSS_EMULATOR_SCAN_DURATION", default_value_t = 5)]
+    pub scan_duration: u64,
+
     /// Calls the request journal keeps (oldest dropped first); 0 turns it off.
     #[arg(long, env = "TCSS_EMULATOR_JOURNAL_SIZE", default_value_t = 1000)]
     pub journal_size: usize,

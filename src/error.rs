@@ -296,6 +296,14 @@ impl ApiError {
         )
     }
 
+    pub fn resource_not_found_task(task: u64) -> Self {
+        Self::new(
+            ErrorCode::ResourceNotFound,
+            format!("The resource does not exist: no scan task with TaskID `{task}`."),
+            format!("资源不存在：没有TaskID为`{task}`的扫描任务。"),
+        )
+    }
+
     pub fn internal() -> Self {
         Self::new(
             ErrorCode::InternalError,

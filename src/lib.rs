@@ -10,6 +10,7 @@ pub mod app;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod exports;
 pub mod faults;
 pub mod journal;
 pub mod metrics;
@@ -95,6 +96,8 @@ pub fn build_state_with(
         faults: faults::Faults::default(),
         journal: journal::Journal::new(args.journal_size),
         metrics: metrics::Metrics::default(),
+        exports: exports::Exports::default(),
+        scan_duration: Duration::from_secs(args.scan_duration),
         startup: Arc::new(startup),
     }))
 }

@@ -1,29 +1,75 @@
 //! Action dispatch: hand-written (stateful) actions by name; every other action of
 //! the spec answers its documented example, shaped to its response schema.
 
-mod images;
+pub mod registry;
 
 use serde_json::{Map, Value};
 
-use crate::app::AppState;
 use crate::error::ApiError;
-use crate::signature::Caller;
 use crate::spec::{self, Action, Service};
+use registry::{Ctx, findings, images, scans};
 
 /// Actions with a hand-written handler.
-pub const STATEFUL: &[&str] = &["DescribeAssetImageRegistryDetail"];
+pub const STATEFUL: &[&str] = &[
+    "CreateAssetImageRegistryScanTask",
+    "CreateAssetImageRegistryScanTaskOneKey",
+    "DescribeAssetImageRegistryDetail",
+    "DescribeAssetImageRegistryList",
+    "DescribeAssetImageRegistryListExport",
+    "DescribeAssetImageRegistryRiskInfoList",
+    "DescribeAssetImageRegistryRiskListExport",
+    "DescribeAssetImageRegistryScanStatusOneKey",
+    "DescribeAssetImageRegistrySummary",
+    "DescribeAssetImageRegistryVirusList",
+    "DescribeAssetImageRegistryVirusListExport",
+    "DescribeAssetImageRegistryVulList",
+    "DescribeAssetImageRegistryVulListExport",
+    "ModifyAssetImageRegistryScanStop",
+    "ModifyAssetImageRegistryScanStopOneKey",
+];
 
-/// Runs `action` with validated `params` for `caller`.
+/// Runs `action` with validated `params`.
 pub async fn dispatch(
-    app: &AppState,
-    caller: &Caller,
+    ctx: &Ctx<'_>,
     svc: &'static Service,
     action: &'static Action,
     params: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
     match action.name {
         "DescribeAssetImageRegistryDetail" => {
-            images::describe_detail(app, caller, svc, action, params).await
+            images::describe_detail(ctx, svc, action, params).await
+        }
+        "DescribeAssetImageRegistryList" => images::describe_list(ctx, svc, action, params).await,
+        "DescribeAssetImageRegistryListExport" => {
+            images::export_list(ctx, svc, action, params).await
+        }
+        "DescribeAssetImageRegistrySummary" => {
+            images::describe_summary(ctx, svc, action, params).await
+        }
+        "DescribeAssetImageRegistryVulList" => findings::vul_list(ctx, svc, action, params).await,
+        "DescribeAssetImageRegistryVulListExport" => {
+            findings::vul_export(ctx, svc, action, params).await
+        }
+        "DescribeAssetImageRegistryRiskInfoList" => {
+            findings::risk_list(ctx, svc, action, params).await
+        }
+        "DescribeAssetImageRegistryRiskListExport" => {
+            findings::risk_export(ctx, svc, action, params).await
+        }
+        "DescribeAssetImageRegistryVirusList" => {
+            findings::virus_list(ctx, svc, action, params).await
+        }
+        "DescribeAssetImageRegistryVirusListExport" => {
+            findings::virus_export(ctx, svc, action, params).await
+        }
+        "CreateAssetImageRegistryScanTask" | "CreateAssetImageRegistryScanTaskOneKey" => {
+            scans::create_task(ctx, svc, action, params).await
+        }
+        "DescribeAssetImageRegistryScanStatusOneKey" => {
+            scans::describe_status(ctx, svc, action, params).await
+        }
+        "ModifyAssetImageRegistryScanStop" | "ModifyAssetImageRegistryScanStopOneKey" => {
+            scans::stop_scans(ctx, svc, action, params).await
         }
         _ => example_response(svc, action),
     }
@@ -72,6 +118,13 @@ mod tests {
             let members = svc.object(action.output).members;
             assert_eq!(out.len(), members.len() - 1, "{}", action.name);
             assert!(out.values().all(|v| !v.is_null()), "{}", action.name);
+        }
+    }
+
+    #[test]
+    fn every_stateful_action_is_in_the_spec() {
+        for name in STATEFUL {
+            assert!(spec::tcss().action(name).is_some(), "{name}");
         }
     }
 }

@@ -45,6 +45,9 @@ impl AdminError {
             format!("no {what} with id {id}"),
         )
     }
+    pub fn not_found_message(message: &str) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "NotFound", message)
+    }
     pub fn internal() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,

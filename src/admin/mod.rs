@@ -31,6 +31,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/images/{id}", get(get_image).delete(delete_image))
         .route("/reset", post(reset))
         .route("/state", get(export_state).post(import_state))
+        .route("/clock", get(tooling::get_clock).post(tooling::set_clock))
+        .route("/exports/{job}", get(tooling::get_export))
         .route(
             "/stubs",
             post(tooling::add_stub)
@@ -154,8 +156,13 @@ async fn delete_image(
 async fn reset(State(app): State<AppState>) -> Result<Json<Value>, AdminError> {
     let store = app.store.clone();
     let startup = app.startup.clone();
-    let n = run(move || store.replace_images(&startup)).await?;
+    let n = run(move || {
+        store.clear_scans()?;
+        store.replace_images(&startup)
+    })
+    .await?;
     app.limiter.clear();
+    app.exports.clear();
     app.stubs.clear();
     app.faults.clear();
     app.journal.clear();
@@ -178,6 +185,10 @@ async fn import_state(State(app): State<AppState>, body: Bytes) -> Result<Json<V
         .map_err(|_| AdminError::bad_request("the body is not UTF-8 text"))?;
     let records = fixtures::parse("request body", text).map_err(AdminError::fixture)?;
     let store = app.store.clone();
-    let n = run(move || store.replace_images(&records)).await?;
+    let n = run(move || {
+        store.clear_scans()?;
+        store.replace_images(&records)
+    })
+    .await?;
     Ok(Json(json!({"records": n})))
 }

@@ -155,3 +155,82 @@ pub async fn list_actions(State(app): State<AppState>) -> Json<Value> {
         .collect();
     Json(json!({"service": svc.name, "version": svc.version, "counts": counts, "actions": actions}))
 }
+
+fn clock_json(app: &AppState) -> Value {
+    let now = app.clock.now_ms();
+    let text = chrono::DateTime::from_timestamp_millis(now)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_default();
+    json!({"now": text, "frozen": app.clock.is_frozen()})
+}
+
+/// `GET /_emulator/clock`: `{"now": "<RFC 3339>", "frozen": bool}`.
+pub async fn get_clock(State(app): State<AppState>) -> Json<Value> {
+    Json(clock_json(&app))
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClockChange {
+    freeze: Option<bool>,
+    now: Option<String>,
+    advance_seconds: Option<f64>,
+}
+
+/// `POST /_emulator/clock`: sets `now`, then advances by `advance_seconds`, then
+/// freezes or releases; answers the clock as `GET` does.
+pub async fn set_clock(
+    State(app): State<AppState>,
+    body: Bytes,
+) -> Result<Json<Value>, AdminError> {
+    let change: ClockChange = serde_json::from_slice(&body).map_err(|e| {
+        AdminError::bad_request(&format!(
+            "not a clock change ({{\"freeze\": bool, \"now\": RFC 3339, \"advance_seconds\": number}}): {e}"
+        ))
+    })?;
+    let now = match &change.now {
+        Some(raw) => Some(
+            chrono::DateTime::parse_from_rfc3339(raw)
+                .map_err(|_| AdminError::bad_request("`now` must be an RFC 3339 time"))?
+                .timestamp_millis(),
+        ),
+        None => None,
+    };
+    let advance = match change.advance_seconds {
+        Some(s) if s.is_finite() && s.abs() < 1e12 => Some((s * 1000.0).round() as i64),
+        Some(_) => {
+            return Err(AdminError::bad_request(
+                "`advance_seconds` must be a finite number of seconds",
+            ));
+        }
+        None => None,
+    };
+    if let Some(ms) = now {
+        app.clock.set_ms(ms);
+    }
+    if let Some(ms) = advance {
+        app.clock.advance_ms(ms);
+    }
+    if let Some(freeze) = change.freeze {
+        app.clock.set_frozen(freeze);
+    }
+    Ok(Json(clock_json(&app)))
+}
+
+/// `GET /_emulator/exports/{job}`: the CSV an export action made.
+pub async fn get_export(
+    State(app): State<AppState>,
+    Path(job): Path<String>,
+) -> Result<Response, AdminError> {
+    let job = job.trim_end_matches(".csv");
+    let csv = app
+        .exports
+        .get(job)
+        .ok_or_else(|| AdminError::not_found_message(&format!("no export `{job}`")))?;
+    let mut res = json_response(StatusCode::OK, csv.into_bytes());
+    res.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    Ok(res)
+}

@@ -120,6 +120,17 @@ fn dropped_connection() -> Response {
     })))
 }
 
+/// `http://host` from the `Host` header (tccli sends it with the scheme already).
+fn base_url(host: Option<&str>) -> String {
+    match host {
+        Some(h) if h.starts_with("http://") || h.starts_with("https://") => {
+            h.trim_end_matches('/').to_string()
+        }
+        Some(h) if !h.is_empty() => format!("http://{h}"),
+        _ => "http://127.0.0.1".to_string(),
+    }
+}
+
 async fn read_body(body: Body, limit: usize) -> Result<bytes::Bytes, ApiError> {
     match Limited::new(body, limit).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
@@ -281,5 +292,11 @@ async fn pipeline(
     if let Some(reply) = app.stubs.take(action.name, &params) {
         return reply.into_result();
     }
-    actions::dispatch(app, &caller, svc, action, params).await
+    let ctx = actions::registry::Ctx {
+        app,
+        caller: &caller,
+        now_ms: app.clock.now_ms(),
+        base_url: base_url(incoming.header("host").ok().flatten()),
+    };
+    actions::dispatch(&ctx, svc, action, params).await
 }

@@ -12,7 +12,7 @@ mod validate;
 
 pub use shape::{shape, zero_value};
 pub use types::{Action, Example, Kind, Member, Object, Service};
-pub use validate::{check_member, validate, validate_partial};
+pub use validate::{check_member, validate, validate_at, validate_partial};
 
 /// Every service the emulator knows.
 pub static SERVICES: &[&Service] = &[&generated::TCSS_2020_11_01];

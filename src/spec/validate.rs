@@ -31,6 +31,16 @@ pub fn validate_partial(
     validate_object(svc, object, params, "", false)
 }
 
+/// Like [`validate`], for an object nested at `prefix` (paths in errors start there).
+pub fn validate_at(
+    svc: &'static Service,
+    object: &'static Object,
+    params: Map<String, Value>,
+    prefix: &str,
+) -> Result<Map<String, Value>, ApiError> {
+    validate_object(svc, object, params, prefix, true)
+}
+
 fn join(prefix: &str, name: &str) -> String {
     if prefix.is_empty() {
         name.to_string()

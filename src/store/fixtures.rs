@@ -69,6 +69,63 @@ fn member(name: &str) -> Option<&'static Member> {
         .filter(|m| m.name != "RequestId" && m.name != "Id")
 }
 
+/// Fixture-only fields: an image's findings, in the API's own object types.
+pub const FINDINGS: [(&str, &str); 3] = [
+    ("Vulnerabilities", "ImageVul"),
+    ("Risks", "ImageRisk"),
+    ("Viruses", "ImageVirus"),
+];
+
+/// The fixture-only field declaring that the next scan of the image fails.
+pub const SCAN_FAILURE: &str = "ScanFailure";
+
+/// The error fields a `ScanFailure` may give.
+pub const SCAN_ERRORS: [&str; 3] = ["ScanVulError", "ScanVirusError", "ScanRiskError"];
+
+/// Checks a findings list (`Vulnerabilities`, ...) or `ScanFailure`; `None` when
+/// `name` is neither.
+fn check_extra(name: &str, value: Value) -> Option<Result<Value, String>> {
+    let svc = spec::tcss();
+    if name == SCAN_FAILURE {
+        let Value::Object(map) = value else {
+            return Some(Err(format!(
+                "`{SCAN_FAILURE}` is an object of {}",
+                SCAN_ERRORS.join(", ")
+            )));
+        };
+        for (k, v) in &map {
+            if !SCAN_ERRORS.contains(&k.as_str()) {
+                return Some(Err(format!(
+                    "`{SCAN_FAILURE}.{k}` is not one of {}",
+                    SCAN_ERRORS.join(", ")
+                )));
+            }
+            if !v.is_string() {
+                return Some(Err(format!("`{SCAN_FAILURE}.{k}` must be a string")));
+            }
+        }
+        return Some(Ok(Value::Object(map)));
+    }
+    let (_, type_name) = FINDINGS.iter().find(|(field, _)| *field == name)?;
+    let object = svc.object_named(type_name)?;
+    let Value::Array(items) = value else {
+        return Some(Err(format!("`{name}` must be an array of {type_name}")));
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.into_iter().enumerate() {
+        let Value::Object(map) = item else {
+            return Some(Err(format!(
+                "`{name}.{i}` must be an object of type {type_name}"
+            )));
+        };
+        match spec::validate_at(svc, object, map, &format!("{name}.{i}")) {
+            Ok(m) => out.push(Value::Object(m)),
+            Err(e) => return Some(Err(e.en.into_owned())),
+        }
+    }
+    Some(Ok(Value::Array(out)))
+}
+
 /// Parses one fixture document.
 pub fn parse(source: &str, text: &str) -> Result<Vec<ImageRecord>, FixtureError> {
     let err = |message: String| FixtureError {
@@ -158,6 +215,14 @@ fn parse_record(record: Value) -> Result<ImageRecord, RecordError> {
     };
     let mut fields = Map::with_capacity(map.len() + 1);
     for (name, value) in map {
+        if value.is_null() {
+            continue;
+        }
+        if let Some(checked) = check_extra(&name, value.clone()) {
+            let value = checked.map_err(|e| (Some(id), Some(name.clone()), e))?;
+            fields.insert(name, value);
+            continue;
+        }
         let Some(m) = member(&name) else {
             return Err((
                 Some(id),
@@ -292,6 +357,39 @@ mod tests {
             assert!(parse("t.json", text).is_err(), "{text}");
         }
         assert_eq!(parse("t.json", "{}").unwrap(), vec![]);
+    }
+
+    #[test]
+    fn findings_and_scan_failures_are_checked_against_their_types() {
+        let r = one(json!({"Id": 1, "Vulnerabilities": [{"CVEID": "CVE-1", "Level": "3", "Tag": ["a"]}],
+            "Risks": [{"Behavior": "2", "Level": "high"}], "Viruses": [], "ScanFailure": {"ScanVulError": "ConnFailed"}}))
+        .unwrap();
+        assert_eq!(r.fields["Risks"][0]["Behavior"], json!(2));
+        for (record, field) in [
+            (
+                json!({"Id": 1, "Vulnerabilities": [{"Bogus": 1}]}),
+                "Vulnerabilities",
+            ),
+            (
+                json!({"Id": 1, "Vulnerabilities": {"CVEID": "x"}}),
+                "Vulnerabilities",
+            ),
+            (json!({"Id": 1, "Risks": [{"Behavior": "high"}]}), "Risks"),
+            (
+                json!({"Id": 1, "ScanFailure": {"Nope": "x"}}),
+                "ScanFailure",
+            ),
+            (json!({"Id": 1, "ScanFailure": true}), "ScanFailure"),
+        ] {
+            let err = one(record.clone()).unwrap_err();
+            assert_eq!(err.field.as_deref(), Some(field), "{record}");
+        }
+        let err = one(json!({"Id": 1, "Vulnerabilities": [{}, {"Bogus": 1}]})).unwrap_err();
+        assert!(
+            err.message.contains("Vulnerabilities.1.Bogus"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -22,11 +22,11 @@ impl ImageRecord {
             .unwrap_or("")
     }
 
-    fn from_row(row: &Row<'_>) -> rusqlite::Result<(i64, String, String)> {
+    pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<(i64, String, String)> {
         Ok((row.get(0)?, row.get(1)?, row.get(2)?))
     }
 
-    fn decode((id, account, record): (i64, String, String)) -> Result<Self, StoreError> {
+    pub(super) fn decode((id, account, record): (i64, String, String)) -> Result<Self, StoreError> {
         Ok(Self {
             id,
             account,
@@ -125,7 +125,10 @@ impl Store {
     }
 }
 
-fn insert_all(tx: &rusqlite::Transaction<'_>, records: &[ImageRecord]) -> Result<(), StoreError> {
+pub(super) fn insert_all(
+    tx: &rusqlite::Transaction<'_>,
+    records: &[ImageRecord],
+) -> Result<(), StoreError> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO images (id, account, image_id, record) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (id) DO UPDATE SET account = excluded.account,

@@ -7,6 +7,7 @@
 
 pub mod fixtures;
 mod images;
+pub mod scans;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -15,9 +16,13 @@ use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
 pub use images::ImageRecord;
+pub use scans::{Scan, Task};
 
 /// The ordered migrations; a new schema change is a new file appended here.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_init.sql"),
+    include_str!("../../migrations/0002_scans.sql"),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -57,15 +57,51 @@ fn check_kind(svc: &'static Service, kind: Kind, v: &Value, path: &str) -> Resul
 async fn every_documented_example_request_gets_a_schema_valid_answer() {
     let app = spawn_with(&["--rate-limit", "0"]).await;
     let svc = spec::tcss();
+    // The stateful actions' examples name images by Id: give them records to find.
+    let mut ids = Vec::new();
+    for name in tcss_emulator::actions::STATEFUL {
+        for example in svc.action(name).unwrap().examples {
+            let params: Value = serde_json::from_str(example.request).unwrap();
+            match &params["Id"] {
+                Value::Array(list) => ids.extend(list.iter().filter_map(Value::as_u64)),
+                v => ids.extend(
+                    v.as_u64()
+                        .or_else(|| v.as_str().and_then(|s| s.parse().ok())),
+                ),
+            }
+        }
+    }
+    let records: Vec<Value> = ids
+        .iter()
+        .map(|id| serde_json::json!({"Id": id, "ImageName": format!("example-{id}")}))
+        .collect();
+    let (status, _) = app
+        .admin(
+            reqwest::Method::POST,
+            "fixtures",
+            Some(&serde_json::json!({ "images": records }).to_string()),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
     let mut sent = 0;
     let mut failures = Vec::new();
     for action in svc.actions {
         for (n, example) in action.examples.iter().enumerate() {
             let params: Value = serde_json::from_str(example.request).unwrap();
+            let names_task = params.get("TaskID").is_some();
             let res = app.call(action.name, params).await;
             sent += 1;
             if let Some(err) = res.get("Error") {
-                failures.push(format!("{} #{n}: {err}", action.name));
+                // A documented TaskID names a task of Tencent's, not one made here;
+                // scan examples may find their images still being scanned by an
+                // earlier example (scans take 5 s of emulator time).
+                let code = err["Code"].as_str().unwrap_or("");
+                let expected = (names_task && code == "ResourceNotFound")
+                    || code == "FailedOperation.ErrAlreadyScanning";
+                if !expected {
+                    failures.push(format!("{} #{n}: {err}", action.name));
+                }
                 continue;
             }
             if let Err(e) = check_object(svc, svc.object(action.output).members, &res, action.name)

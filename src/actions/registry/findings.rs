@@ -1,0 +1,173 @@
+//! An image's findings: vulnerabilities, risks, viruses (lists and exports).
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::{
+    AssetFilter, Ctx, Finding, ImageInfo, check_filters, descending, load, page, params, passes,
+    sort_by, view, visible_findings,
+};
+use crate::error::ApiError;
+use crate::spec::{self, Action, Service};
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct FindingsRequest {
+    limit: Option<u64>,
+    offset: Option<u64>,
+    #[serde(default)]
+    filters: Vec<AssetFilter>,
+    image_info: Option<ImageInfo>,
+    by: Option<String>,
+    order: Option<String>,
+    id: Option<u64>,
+    #[serde(default)]
+    export_field: Vec<String>,
+}
+
+/// The findings of `kind` of the image the request names, filtered and sorted.
+async fn select(
+    ctx: &Ctx<'_>,
+    req: &FindingsRequest,
+    kind: Finding,
+) -> Result<Vec<Map<String, Value>>, ApiError> {
+    let object = spec::tcss()
+        .object_named(kind.type_name())
+        .ok_or_else(ApiError::internal)?;
+    check_filters(&req.filters, &|name| object.member(name).is_some())?;
+    let by = match req.by.as_deref().filter(|b| !b.is_empty()) {
+        Some(b) => Some(object.member(b).map(|m| m.name).ok_or_else(|| {
+            ApiError::invalid_parameter_value(
+                "By",
+                &format!("`{b}` is not a field of {}", object.name),
+            )
+        })?),
+        None => None,
+    };
+    let desc = descending(req.order.as_deref(), "Order")?;
+    if req.id.is_none() && req.image_info.is_none() {
+        return Err(ApiError::custom(
+            "InvalidParameter.MissingParameter",
+            "Parameter `Id` or `ImageInfo` is required.",
+        ));
+    }
+    let (records, running) = load(ctx).await?;
+    let record = records
+        .iter()
+        .find(|r| {
+            req.id.is_none_or(|id| u64::try_from(r.id) == Ok(id))
+                && req
+                    .image_info
+                    .as_ref()
+                    .is_none_or(|info| info.matches(&r.fields))
+        })
+        .ok_or_else(|| {
+            ApiError::image_not_found(&match req.id {
+                Some(id) => format!("Id `{id}`"),
+                None => "ImageInfo".into(),
+            })
+        })?;
+    let v = view(record, running.get(&record.id), ctx.now_ms);
+    let mut items: Vec<Map<String, Value>> = visible_findings(&v, record, kind)
+        .into_iter()
+        .filter_map(|f| match f {
+            Value::Object(m) => Some(m),
+            _ => None,
+        })
+        .filter(|m| passes(m, &req.filters))
+        .collect();
+    if let Some(by) = by {
+        sort_by(&mut items, by, desc);
+    }
+    Ok(items)
+}
+
+async fn list(
+    ctx: &Ctx<'_>,
+    svc: &'static Service,
+    action: &'static Action,
+    raw: Map<String, Value>,
+    kind: Finding,
+) -> Result<Map<String, Value>, ApiError> {
+    let req: FindingsRequest = params(raw)?;
+    let items = select(ctx, &req, kind).await?;
+    let total = items.len();
+    let list = page(items, req.limit, req.offset)?;
+    let mut out = Map::new();
+    out.insert(
+        "List".into(),
+        Value::Array(list.into_iter().map(Value::Object).collect()),
+    );
+    out.insert("TotalCount".into(), Value::from(total));
+    let mut out = spec::shape(svc, svc.object(action.output), &out);
+    out.shift_remove("RequestId");
+    Ok(out)
+}
+
+async fn export(
+    ctx: &Ctx<'_>,
+    raw: Map<String, Value>,
+    kind: Finding,
+) -> Result<Map<String, Value>, ApiError> {
+    let req: FindingsRequest = params(raw)?;
+    let items = select(ctx, &req, kind).await?;
+    let rows = match (req.limit, req.offset) {
+        (None, None) => items,
+        _ => page(items, req.limit, req.offset)?,
+    };
+    Ok(finish_export(ctx, &req.export_field, &rows))
+}
+
+/// Keeps the CSV of `rows` and answers where to download it.
+pub fn finish_export(
+    ctx: &Ctx<'_>,
+    fields: &[String],
+    rows: &[Map<String, Value>],
+) -> Map<String, Value> {
+    let job = uuid::Uuid::new_v4().to_string();
+    let fields: Vec<String> = if fields.is_empty() {
+        rows.first()
+            .map(|r| r.keys().cloned().collect())
+            .unwrap_or_default()
+    } else {
+        fields.to_vec()
+    };
+    ctx.app
+        .exports
+        .put(job.clone(), super::images::csv(&fields, rows));
+    let mut out = Map::new();
+    out.insert(
+        "DownloadUrl".into(),
+        Value::String(format!("{}/_emulator/exports/{job}", ctx.base_url)),
+    );
+    out.insert("JobId".into(), Value::String(job));
+    out
+}
+
+macro_rules! findings_actions {
+    ($($list:ident, $export:ident => $kind:expr;)*) => {$(
+        pub async fn $list(
+            ctx: &Ctx<'_>,
+            svc: &'static Service,
+            action: &'static Action,
+            raw: Map<String, Value>,
+        ) -> Result<Map<String, Value>, ApiError> {
+            list(ctx, svc, action, raw, $kind).await
+        }
+
+        pub async fn $export(
+            ctx: &Ctx<'_>,
+            _svc: &'static Service,
+            _action: &'static Action,
+            raw: Map<String, Value>,
+        ) -> Result<Map<String, Value>, ApiError> {
+            export(ctx, raw, $kind).await
+        }
+    )*};
+}
+
+findings_actions! {
+    vul_list, vul_export => Finding::Vul;
+    risk_list, risk_export => Finding::Risk;
+    virus_list, virus_export => Finding::Virus;
+}

@@ -1,0 +1,231 @@
+//! Registry images: detail, list, summary, list export.
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::{
+    AssetFilter, Ctx, check_filters, descending, load, page, params, passes, sort_by, view,
+};
+use crate::error::ApiError;
+use crate::exports::csv_field;
+use crate::spec::{self, Action, Service};
+
+/// The fields a list can be filtered and sorted on: `ImageRepoInfo`'s.
+fn image_field(name: &str) -> bool {
+    spec::tcss()
+        .object_named("ImageRepoInfo")
+        .is_some_and(|o| o.member(name).is_some())
+}
+
+/// `By` values the documentation names that are not field names.
+fn by_field(by: &str) -> Option<&'static str> {
+    let aliased = match by {
+        "VirusCount" => "VirusCnt",
+        "VulCount" => "VulCnt",
+        "RiskCount" => "RiskCnt",
+        "SensitiveCount" => "SensitiveInfoCnt",
+        "ContainerCount" => "ContainerCnt",
+        other => other,
+    };
+    spec::tcss()
+        .object_named("ImageRepoInfo")
+        .and_then(|o| o.member(aliased))
+        .map(|m| m.name)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct DetailRequest {
+    id: Option<u64>,
+    image_id: Option<String>,
+}
+
+/// `DescribeAssetImageRegistryDetail`: one record by `Id` and/or `ImageId`.
+pub async fn describe_detail(
+    ctx: &Ctx<'_>,
+    svc: &'static Service,
+    action: &'static Action,
+    raw: Map<String, Value>,
+) -> Result<Map<String, Value>, ApiError> {
+    let req: DetailRequest = params(raw)?;
+    let image_id = req.image_id.filter(|s| !s.is_empty());
+    if req.id.is_none() && image_id.is_none() {
+        return Err(ApiError::invalid_parameter(
+            "Parameter `Id` or `ImageId` is required.",
+            "参数`Id`和`ImageId`至少需要一个。",
+        ));
+    }
+    let what = match (&req.id, &image_id) {
+        (Some(id), Some(image)) => format!("Id `{id}` + ImageId `{image}`"),
+        (Some(id), None) => format!("Id `{id}`"),
+        (None, Some(image)) => format!("ImageId `{image}`"),
+        (None, None) => String::new(),
+    };
+    // An Id beyond SQLite's integer range names no record.
+    let id = match req.id.map(i64::try_from) {
+        Some(Err(_)) => return Err(ApiError::image_not_found(&what)),
+        Some(Ok(id)) => Some(id),
+        None => None,
+    };
+    super::scans::settle(ctx).await?;
+    let store = ctx.app.store.clone();
+    let account = ctx.caller.account.clone();
+    let (record, running) = super::blocking(move || {
+        let Some(record) = store.find_image(&account, id, image_id.as_deref())? else {
+            return Ok((None, None));
+        };
+        let running = store
+            .running_scans(Some(&account))?
+            .into_iter()
+            .find(|s| s.image == record.id);
+        Ok((Some(record), running))
+    })
+    .await?;
+    let record = record.ok_or_else(|| ApiError::image_not_found(&what))?;
+    let fields = view(&record, running.as_ref(), ctx.now_ms);
+    let mut out = spec::shape(svc, svc.object(action.output), &fields);
+    out.shift_remove("RequestId");
+    Ok(out)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListRequest {
+    limit: Option<u64>,
+    offset: Option<u64>,
+    #[serde(default)]
+    filters: Vec<AssetFilter>,
+    by: Option<String>,
+    order: Option<String>,
+    only_show_latest: Option<bool>,
+    is_running: Option<bool>,
+    #[serde(default)]
+    export_field: Vec<String>,
+}
+
+/// The caller's images as views, filtered and sorted as `req` asks (not paged).
+async fn select(ctx: &Ctx<'_>, req: &ListRequest) -> Result<Vec<Map<String, Value>>, ApiError> {
+    check_filters(&req.filters, &image_field)?;
+    let by = match req.by.as_deref().filter(|b| !b.is_empty()) {
+        Some(b) => Some(by_field(b).ok_or_else(|| {
+            ApiError::invalid_parameter_value("By", &format!("`{b}` is not a field to sort by"))
+        })?),
+        None => None,
+    };
+    let desc = descending(req.order.as_deref(), "Order")?;
+    let (records, running) = load(ctx).await?;
+    let mut items: Vec<Map<String, Value>> = records
+        .iter()
+        .map(|r| view(r, running.get(&r.id), ctx.now_ms))
+        .filter(|v| passes(v, &req.filters))
+        .filter(|v| {
+            req.only_show_latest != Some(true) || v.get("IsLatestImage") == Some(&Value::Bool(true))
+        })
+        .filter(|v| req.is_running != Some(true) || v.get("IsRunning") == Some(&Value::Bool(true)))
+        .collect();
+    if let Some(by) = by {
+        sort_by(&mut items, by, desc);
+    }
+    Ok(items)
+}
+
+/// `DescribeAssetImageRegistryList`: filters, sorting, `TotalCount` before paging.
+pub async fn describe_list(
+    ctx: &Ctx<'_>,
+    svc: &'static Service,
+    action: &'static Action,
+    raw: Map<String, Value>,
+) -> Result<Map<String, Value>, ApiError> {
+    let req: ListRequest = params(raw)?;
+    let items = select(ctx, &req).await?;
+    let total = items.len();
+    let list = page(items, req.limit, req.offset)?;
+    let mut out = Map::new();
+    out.insert(
+        "List".into(),
+        Value::Array(list.into_iter().map(Value::Object).collect()),
+    );
+    out.insert("TotalCount".into(), Value::from(total));
+    let mut out = spec::shape(svc, svc.object(action.output), &out);
+    out.shift_remove("RequestId");
+    Ok(out)
+}
+
+/// `DescribeAssetImageRegistrySummary`: images not (yet) scanned, under the same
+/// filters as the list; the documented pseudo-filter `OnlyShowLatest` with value
+/// `true`/`1` keeps only the latest images (other values do not restrict).
+pub async fn describe_summary(
+    ctx: &Ctx<'_>,
+    svc: &'static Service,
+    action: &'static Action,
+    raw: Map<String, Value>,
+) -> Result<Map<String, Value>, ApiError> {
+    let mut req: ListRequest = params(raw)?;
+    let mut only_latest = false;
+    req.filters.retain(|f| {
+        if f.name == "OnlyShowLatest" {
+            only_latest |= f
+                .values
+                .iter()
+                .any(|v| v == "1" || v.eq_ignore_ascii_case("true"));
+            false
+        } else {
+            true
+        }
+    });
+    req.only_show_latest = Some(only_latest);
+    let items = select(ctx, &req).await?;
+    let unscanned = items
+        .iter()
+        .filter(|v| v.get("ScanStatus").and_then(Value::as_str) != Some("SCANNED"))
+        .count();
+    let mut out = Map::new();
+    out.insert("UnScannedImageCnt".into(), Value::from(unscanned));
+    let mut out = spec::shape(svc, svc.object(action.output), &out);
+    out.shift_remove("RequestId");
+    Ok(out)
+}
+
+/// `DescribeAssetImageRegistryListExport`: the list's rows as a CSV file of the
+/// asked fields (a field the record does not have is an empty column).
+pub async fn export_list(
+    ctx: &Ctx<'_>,
+    _svc: &'static Service,
+    _action: &'static Action,
+    raw: Map<String, Value>,
+) -> Result<Map<String, Value>, ApiError> {
+    let req: ListRequest = params(raw)?;
+    let items = select(ctx, &req).await?;
+    let rows = match (req.limit, req.offset) {
+        (None, None) => items,
+        _ => page(items, req.limit, req.offset)?,
+    };
+    Ok(super::findings::finish_export(
+        ctx,
+        &req.export_field,
+        &rows,
+    ))
+}
+
+/// A CSV of `rows` with the columns `fields`.
+pub fn csv(fields: &[String], rows: &[Map<String, Value>]) -> String {
+    let mut out = fields
+        .iter()
+        .map(|f| csv_field(f))
+        .collect::<Vec<_>>()
+        .join(",");
+    out.push('\n');
+    for row in rows {
+        let line: Vec<String> = fields
+            .iter()
+            .map(|f| match row.get(f) {
+                Some(Value::String(s)) => csv_field(s),
+                Some(Value::Null) | None => String::new(),
+                Some(other) => csv_field(&other.to_string()),
+            })
+            .collect();
+        out.push_str(&line.join(","));
+        out.push('\n');
+    }
+    out
+}

@@ -134,9 +134,7 @@ impl Stubs {
                         output.name
                     ));
                 }
-                let mut shaped = spec::shape(svc, output, &response);
-                shaped.shift_remove("RequestId");
-                Reply::Response(shaped)
+                Reply::Response(crate::actions::answer(svc, action, &response))
             }
             (None, Some(err)) => {
                 if !valid_code(&err.code) {

@@ -28,67 +28,65 @@ pub const STATEFUL: &[&str] = &[
     "ModifyAssetImageRegistryScanStopOneKey",
 ];
 
-/// Runs `action` with validated `params`.
+/// Runs `action` with validated `params`; the answer is shaped to the response
+/// schema here, for every action alike.
 pub async fn dispatch(
     ctx: &Ctx<'_>,
     svc: &'static Service,
     action: &'static Action,
     params: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
+    let raw = run(ctx, action, params).await?;
+    Ok(answer(svc, action, &raw))
+}
+
+/// `raw` shaped to `action`'s response schema, without `RequestId` (the envelope
+/// adds it).
+pub fn answer(
+    svc: &'static Service,
+    action: &'static Action,
+    raw: &Map<String, Value>,
+) -> Map<String, Value> {
+    let mut out = spec::shape(svc, svc.object(action.output), raw);
+    out.shift_remove("RequestId");
+    out
+}
+
+async fn run(
+    ctx: &Ctx<'_>,
+    action: &'static Action,
+    params: Map<String, Value>,
+) -> Result<Map<String, Value>, ApiError> {
     match action.name {
-        "DescribeAssetImageRegistryDetail" => {
-            images::describe_detail(ctx, svc, action, params).await
-        }
-        "DescribeAssetImageRegistryList" => images::describe_list(ctx, svc, action, params).await,
-        "DescribeAssetImageRegistryListExport" => {
-            images::export_list(ctx, svc, action, params).await
-        }
-        "DescribeAssetImageRegistrySummary" => {
-            images::describe_summary(ctx, svc, action, params).await
-        }
-        "DescribeAssetImageRegistryVulList" => findings::vul_list(ctx, svc, action, params).await,
-        "DescribeAssetImageRegistryVulListExport" => {
-            findings::vul_export(ctx, svc, action, params).await
-        }
-        "DescribeAssetImageRegistryRiskInfoList" => {
-            findings::risk_list(ctx, svc, action, params).await
-        }
-        "DescribeAssetImageRegistryRiskListExport" => {
-            findings::risk_export(ctx, svc, action, params).await
-        }
-        "DescribeAssetImageRegistryVirusList" => {
-            findings::virus_list(ctx, svc, action, params).await
-        }
-        "DescribeAssetImageRegistryVirusListExport" => {
-            findings::virus_export(ctx, svc, action, params).await
-        }
+        "DescribeAssetImageRegistryDetail" => images::describe_detail(ctx, params).await,
+        "DescribeAssetImageRegistryList" => images::describe_list(ctx, params).await,
+        "DescribeAssetImageRegistryListExport" => images::export_list(ctx, params).await,
+        "DescribeAssetImageRegistrySummary" => images::describe_summary(ctx, params).await,
+        "DescribeAssetImageRegistryVulList" => findings::vul_list(ctx, params).await,
+        "DescribeAssetImageRegistryVulListExport" => findings::vul_export(ctx, params).await,
+        "DescribeAssetImageRegistryRiskInfoList" => findings::risk_list(ctx, params).await,
+        "DescribeAssetImageRegistryRiskListExport" => findings::risk_export(ctx, params).await,
+        "DescribeAssetImageRegistryVirusList" => findings::virus_list(ctx, params).await,
+        "DescribeAssetImageRegistryVirusListExport" => findings::virus_export(ctx, params).await,
         "CreateAssetImageRegistryScanTask" | "CreateAssetImageRegistryScanTaskOneKey" => {
-            scans::create_task(ctx, svc, action, params).await
+            scans::create_task(ctx, params).await
         }
-        "DescribeAssetImageRegistryScanStatusOneKey" => {
-            scans::describe_status(ctx, svc, action, params).await
-        }
+        "DescribeAssetImageRegistryScanStatusOneKey" => scans::describe_status(ctx, params).await,
         "ModifyAssetImageRegistryScanStop" | "ModifyAssetImageRegistryScanStopOneKey" => {
-            scans::stop_scans(ctx, svc, action, params).await
+            scans::stop_scans(ctx, params).await
         }
-        _ => example_response(svc, action),
+        _ => Ok(example_response(action)),
     }
 }
 
-/// The first documented example response, shaped to the response schema (an action
-/// without examples answers zero values).
-pub fn example_response(
-    svc: &'static Service,
-    action: &'static Action,
-) -> Result<Map<String, Value>, ApiError> {
-    let documented = action
+/// The first documented example response, as documented (an action without
+/// examples answers nothing, which shaping turns into zero values).
+pub fn example_response(action: &'static Action) -> Map<String, Value> {
+    action
         .examples
         .first()
         .and_then(|e| serde_json::from_str::<Map<String, Value>>(e.response).ok())
-        .unwrap_or_default();
-    let mut out = spec::shape(svc, svc.object(action.output), &documented);
-    out.shift_remove("RequestId");
-    Ok(out)
+        .unwrap_or_default()
 }
 
 /// Runs a store call off the async threads.
@@ -114,7 +112,7 @@ mod tests {
     fn every_action_has_a_schema_shaped_example_answer() {
         let svc = spec::tcss();
         for action in svc.actions {
-            let out = example_response(svc, action).unwrap();
+            let out = answer(svc, action, &example_response(action));
             let members = svc.object(action.output).members;
             assert_eq!(out.len(), members.len() - 1, "{}", action.name);
             assert!(out.values().all(|v| !v.is_null()), "{}", action.name);

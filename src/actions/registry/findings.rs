@@ -8,7 +8,7 @@ use super::{
     sort_by, view, visible_findings,
 };
 use crate::error::ApiError;
-use crate::spec::{self, Action, Service};
+use crate::spec;
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -84,24 +84,12 @@ async fn select(
 
 async fn list(
     ctx: &Ctx<'_>,
-    svc: &'static Service,
-    action: &'static Action,
     raw: Map<String, Value>,
     kind: Finding,
 ) -> Result<Map<String, Value>, ApiError> {
     let req: FindingsRequest = params(raw)?;
     let items = select(ctx, &req, kind).await?;
-    let total = items.len();
-    let list = page(items, req.limit, req.offset)?;
-    let mut out = Map::new();
-    out.insert(
-        "List".into(),
-        Value::Array(list.into_iter().map(Value::Object).collect()),
-    );
-    out.insert("TotalCount".into(), Value::from(total));
-    let mut out = spec::shape(svc, svc.object(action.output), &out);
-    out.shift_remove("RequestId");
-    Ok(out)
+    super::paged(items, req.limit, req.offset)
 }
 
 async fn export(
@@ -148,17 +136,13 @@ macro_rules! findings_actions {
     ($($list:ident, $export:ident => $kind:expr;)*) => {$(
         pub async fn $list(
             ctx: &Ctx<'_>,
-            svc: &'static Service,
-            action: &'static Action,
             raw: Map<String, Value>,
         ) -> Result<Map<String, Value>, ApiError> {
-            list(ctx, svc, action, raw, $kind).await
+            list(ctx, raw, $kind).await
         }
 
         pub async fn $export(
             ctx: &Ctx<'_>,
-            _svc: &'static Service,
-            _action: &'static Action,
             raw: Map<String, Value>,
         ) -> Result<Map<String, Value>, ApiError> {
             export(ctx, raw, $kind).await

@@ -8,7 +8,7 @@ use super::{
 };
 use crate::error::ApiError;
 use crate::exports::csv_field;
-use crate::spec::{self, Action, Service};
+use crate::spec;
 
 /// The fields a list can be filtered and sorted on: `ImageRepoInfo`'s.
 fn image_field(name: &str) -> bool {
@@ -43,8 +43,6 @@ struct DetailRequest {
 /// `DescribeAssetImageRegistryDetail`: one record by `Id` and/or `ImageId`.
 pub async fn describe_detail(
     ctx: &Ctx<'_>,
-    svc: &'static Service,
-    action: &'static Action,
     raw: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
     let req: DetailRequest = params(raw)?;
@@ -82,10 +80,7 @@ pub async fn describe_detail(
     })
     .await?;
     let record = record.ok_or_else(|| ApiError::image_not_found(&what))?;
-    let fields = view(&record, running.as_ref(), ctx.now_ms);
-    let mut out = spec::shape(svc, svc.object(action.output), &fields);
-    out.shift_remove("RequestId");
-    Ok(out)
+    Ok(view(&record, running.as_ref(), ctx.now_ms))
 }
 
 #[derive(Debug, Deserialize)]
@@ -132,23 +127,11 @@ async fn select(ctx: &Ctx<'_>, req: &ListRequest) -> Result<Vec<Map<String, Valu
 /// `DescribeAssetImageRegistryList`: filters, sorting, `TotalCount` before paging.
 pub async fn describe_list(
     ctx: &Ctx<'_>,
-    svc: &'static Service,
-    action: &'static Action,
     raw: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
     let req: ListRequest = params(raw)?;
     let items = select(ctx, &req).await?;
-    let total = items.len();
-    let list = page(items, req.limit, req.offset)?;
-    let mut out = Map::new();
-    out.insert(
-        "List".into(),
-        Value::Array(list.into_iter().map(Value::Object).collect()),
-    );
-    out.insert("TotalCount".into(), Value::from(total));
-    let mut out = spec::shape(svc, svc.object(action.output), &out);
-    out.shift_remove("RequestId");
-    Ok(out)
+    super::paged(items, req.limit, req.offset)
 }
 
 /// `DescribeAssetImageRegistrySummary`: images not (yet) scanned, under the same
@@ -156,8 +139,6 @@ pub async fn describe_list(
 /// `true`/`1` keeps only the latest images (other values do not restrict).
 pub async fn describe_summary(
     ctx: &Ctx<'_>,
-    svc: &'static Service,
-    action: &'static Action,
     raw: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
     let mut req: ListRequest = params(raw)?;
@@ -181,8 +162,6 @@ pub async fn describe_summary(
         .count();
     let mut out = Map::new();
     out.insert("UnScannedImageCnt".into(), Value::from(unscanned));
-    let mut out = spec::shape(svc, svc.object(action.output), &out);
-    out.shift_remove("RequestId");
     Ok(out)
 }
 
@@ -190,8 +169,6 @@ pub async fn describe_summary(
 /// asked fields (a field the record does not have is an empty column).
 pub async fn export_list(
     ctx: &Ctx<'_>,
-    _svc: &'static Service,
-    _action: &'static Action,
     raw: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
     let req: ListRequest = params(raw)?;

@@ -307,6 +307,23 @@ pub fn page<T>(items: Vec<T>, limit: Option<u64>, offset: Option<u64>) -> Result
     Ok(items.into_iter().skip(offset).take(limit).collect())
 }
 
+/// `{"List": [...], "TotalCount": n}`: `TotalCount` counts before paging.
+pub fn paged(
+    items: Vec<Map<String, Value>>,
+    limit: Option<u64>,
+    offset: Option<u64>,
+) -> Result<Map<String, Value>, ApiError> {
+    let total = items.len();
+    let list = page(items, limit, offset)?;
+    let mut out = Map::new();
+    out.insert(
+        "List".into(),
+        Value::Array(list.into_iter().map(Value::Object).collect()),
+    );
+    out.insert("TotalCount".into(), Value::from(total));
+    Ok(out)
+}
+
 /// `ImageInfo` as the API sends it: the four naming fields identify an image; the
 /// optional ones narrow it down when given.
 #[derive(Debug, Clone, Deserialize)]

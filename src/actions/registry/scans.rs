@@ -15,7 +15,7 @@ use super::{
 };
 use crate::actions::blocking;
 use crate::error::ApiError;
-use crate::spec::{self, Action, Service};
+use crate::spec;
 use crate::store::fixtures::SCAN_FAILURE;
 use crate::store::scans::RUNNING;
 use crate::store::{ImageRecord, Scan};
@@ -225,8 +225,6 @@ async fn views(
 /// images; answers the `TaskID`.
 pub async fn create_task(
     ctx: &Ctx<'_>,
-    svc: &'static Service,
-    action: &'static Action,
     raw: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
     let req: CreateRequest = params(raw)?;
@@ -292,8 +290,6 @@ pub async fn create_task(
         blocking(move || store.create_scan_task(&account, &types, now, &scans, &records)).await?;
     let mut out = Map::new();
     out.insert("TaskID".into(), Value::from(task));
-    let mut out = spec::shape(svc, svc.object(action.output), &out);
-    out.shift_remove("RequestId");
     Ok(out)
 }
 
@@ -340,8 +336,6 @@ async fn scans_in_question(
 /// `DescribeAssetImageRegistryScanStatusOneKey`: progress of a task's images.
 pub async fn describe_status(
     ctx: &Ctx<'_>,
-    svc: &'static Service,
-    action: &'static Action,
     raw: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
     let req: CreateRequest = params(raw)?;
@@ -423,8 +417,6 @@ pub async fn describe_status(
         "ScanRemainTime".into(),
         Value::from((remain.max(0) + 999) / 1000),
     );
-    let mut out = spec::shape(svc, svc.object(action.output), &out);
-    out.shift_remove("RequestId");
     Ok(out)
 }
 
@@ -432,8 +424,6 @@ pub async fn describe_status(
 /// the named images or task (images not being scanned are left as they are).
 pub async fn stop_scans(
     ctx: &Ctx<'_>,
-    _svc: &'static Service,
-    _action: &'static Action,
     raw: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
     let req: CreateRequest = params(raw)?;

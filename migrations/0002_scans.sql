@@ -12,7 +12,8 @@ CREATE TABLE scans (
     task       INTEGER NOT NULL REFERENCES scan_tasks (id) ON DELETE CASCADE,
     image      INTEGER NOT NULL,                    -- images.id (the record may be gone)
     started_ms INTEGER NOT NULL,
-    ends_ms    INTEGER NOT NULL,
+    ends_ms    INTEGER NOT NULL,                    -- earlier than started_ms + full_ms on a timeout
+    full_ms    INTEGER NOT NULL,                    -- the length of the whole scan (progress base)
     outcome    TEXT    NOT NULL,                    -- what ends_ms brings: SCANNED, SCAN_ERR, SCAN_TIMEOUT
     state      TEXT    NOT NULL,                    -- running, then the outcome or CANCELED
     stopped_ms INTEGER,

@@ -66,6 +66,23 @@ impl Clock {
         }
     }
 
+    /// Sets emulator time to `set` (default: now), moves it by `advance_ms`, then
+    /// freezes or releases it (default: as it was), in one step: a frozen result stands
+    /// exactly at the computed instant.
+    pub fn apply(&self, set: Option<i64>, advance_ms: Option<i64>, freeze: Option<bool>) {
+        let target = set
+            .unwrap_or_else(|| self.now_ms())
+            .saturating_add(advance_ms.unwrap_or(0));
+        if freeze.unwrap_or_else(|| self.is_frozen()) {
+            self.frozen_at_ms.store(target, Ordering::Release);
+            self.frozen.store(true, Ordering::Release);
+        } else {
+            self.offset_ms
+                .store(target.saturating_sub(system_ms()), Ordering::Relaxed);
+            self.frozen.store(false, Ordering::Release);
+        }
+    }
+
     /// Moves emulator time forward (or back, with a negative amount).
     pub fn advance_ms(&self, ms: i64) {
         if self.is_frozen() {
@@ -89,6 +106,18 @@ mod tests {
         clock.advance_ms(2_500);
         assert_eq!(clock.now_ms(), 1_002_500);
         assert_eq!(clock.now_secs(), 1_002);
+    }
+
+    #[test]
+    fn setting_and_freezing_a_running_clock_lands_exactly_on_the_instant() {
+        let clock = Clock::new();
+        for _ in 0..1000 {
+            clock.apply(None, None, Some(false));
+            clock.apply(Some(5_000_000), Some(1_500), Some(true));
+            assert_eq!(clock.now_ms(), 5_001_500);
+        }
+        clock.apply(None, Some(-500), None);
+        assert_eq!(clock.now_ms(), 5_001_000, "frozen stays frozen");
     }
 
     #[test]

@@ -205,15 +205,7 @@ pub async fn set_clock(
         }
         None => None,
     };
-    if let Some(ms) = now {
-        app.clock.set_ms(ms);
-    }
-    if let Some(ms) = advance {
-        app.clock.advance_ms(ms);
-    }
-    if let Some(freeze) = change.freeze {
-        app.clock.set_frozen(freeze);
-    }
+    app.clock.apply(now, advance, change.freeze);
     Ok(Json(clock_json(&app)))
 }
 

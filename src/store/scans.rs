@@ -11,6 +11,9 @@ pub struct Scan {
     pub image: i64,
     pub started_ms: i64,
     pub ends_ms: i64,
+    /// The length of the whole scan: progress is measured against it (a timeout ends
+    /// the scan before).
+    pub full_ms: i64,
     /// What `ends_ms` brings: `SCANNED`, `SCAN_ERR` or `SCAN_TIMEOUT`.
     pub outcome: String,
     /// `running`, then the outcome or `CANCELED`.
@@ -35,14 +38,15 @@ fn scan_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Scan> {
         image: row.get(1)?,
         started_ms: row.get(2)?,
         ends_ms: row.get(3)?,
-        outcome: row.get(4)?,
-        state: row.get(5)?,
-        stopped_ms: row.get(6)?,
+        full_ms: row.get(4)?,
+        outcome: row.get(5)?,
+        state: row.get(6)?,
+        stopped_ms: row.get(7)?,
     })
 }
 
 const SCAN_COLUMNS: &str =
-    "s.task, s.image, s.started_ms, s.ends_ms, s.outcome, s.state, s.stopped_ms";
+    "s.task, s.image, s.started_ms, s.ends_ms, s.full_ms, s.outcome, s.state, s.stopped_ms";
 
 impl Store {
     /// Every record of `account`, by Id.
@@ -73,8 +77,8 @@ impl Store {
         let task = tx.last_insert_rowid();
         {
             let mut stmt = tx.prepare_cached(
-                "INSERT INTO scans (task, image, started_ms, ends_ms, outcome, state)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO scans (task, image, started_ms, ends_ms, full_ms, outcome, state)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?;
             for s in scans {
                 stmt.execute(params![
@@ -82,6 +86,7 @@ impl Store {
                     s.image,
                     s.started_ms,
                     s.ends_ms,
+                    s.full_ms,
                     s.outcome,
                     s.state
                 ])?;

@@ -7,6 +7,7 @@ mod detail;
 mod errors;
 mod helpers;
 mod ratelimit;
+mod registry;
 mod spec_examples;
 mod stubs;
 mod tooling;

@@ -144,7 +144,7 @@ pub fn visible_findings(
 
 /// Scan progress (0–99 while running) of `scan` at `at_ms`.
 pub fn progress_at(scan: &Scan, at_ms: i64) -> u64 {
-    let total = (scan.ends_ms - scan.started_ms).max(1);
+    let total = scan.full_ms.max(1);
     let done = (at_ms - scan.started_ms).clamp(0, total);
     u64::try_from(done * 100 / total).unwrap_or(0).min(99)
 }
@@ -438,6 +438,7 @@ mod tests {
             image: 1,
             started_ms: 1_000,
             ends_ms: 11_000,
+            full_ms: 10_000,
             outcome: "SCANNED".into(),
             state: "running".into(),
             stopped_ms: None,

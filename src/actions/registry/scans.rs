@@ -104,6 +104,19 @@ fn stop(record: &mut ImageRecord, scan: &Scan, at_ms: i64) {
     set(record, "ScanRemainTime", 0.into());
 }
 
+/// Whether the record's `ScanFailure` gives an error for one of the kinds scanned.
+fn fails(record: &ImageRecord, kinds: &[Finding]) -> bool {
+    let Some(failure) = record.fields.get(SCAN_FAILURE).and_then(Value::as_object) else {
+        return false;
+    };
+    kinds.iter().any(|k| {
+        failure
+            .get(k.error_field())
+            .and_then(Value::as_str)
+            .is_some_and(|e| !e.is_empty())
+    })
+}
+
 /// Settles every scan whose end has come by `ctx.now_ms` (any account).
 pub async fn settle(ctx: &Ctx<'_>) -> Result<(), ApiError> {
     let store = ctx.app.store.clone();
@@ -267,7 +280,7 @@ pub async fn create_task(
         let mut record = record;
         let (length, outcome) = match timeout {
             Some(t) if t < duration => (t.max(0), "SCAN_TIMEOUT"),
-            _ if record.fields.contains_key(SCAN_FAILURE) => (duration, "SCAN_ERR"),
+            _ if fails(&record, &kinds) => (duration, "SCAN_ERR"),
             _ => (duration, "SCANNED"),
         };
         start(&mut record, &kinds, length);
@@ -276,6 +289,7 @@ pub async fn create_task(
             image: record.id,
             started_ms: ctx.now_ms,
             ends_ms: ctx.now_ms.saturating_add(length),
+            full_ms: duration,
             outcome: outcome.into(),
             state: RUNNING.into(),
             stopped_ms: None,

@@ -61,7 +61,7 @@ fn panic_response(_: Box<dyn std::any::Any + Send>) -> Response {
         lang: Language::EnUs,
         result: Err(ApiError::internal()),
     };
-    envelope::json_response(StatusCode::OK, envelope.to_body())
+    envelope::json_response(StatusCode::OK, envelope.into_body())
 }
 
 async fn not_found() -> Response {

@@ -17,7 +17,8 @@ pub struct Metrics {
 
 #[derive(Debug, Default)]
 struct State {
-    calls: BTreeMap<(String, String), u64>,
+    /// action → code → calls.
+    calls: BTreeMap<String, BTreeMap<String, u64>>,
     /// Cumulative counts per bucket, plus the +Inf bucket last.
     buckets: [u64; BUCKETS.len() + 1],
     sum_seconds: f64,
@@ -38,9 +39,17 @@ impl Metrics {
     /// cannot grow the label set).
     pub fn observe(&self, action: &str, code: &str, seconds: f64) {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        *s.calls
-            .entry((action.to_string(), code.to_string()))
-            .or_default() += 1;
+        // Borrowed look-ups: no allocation once a pair has been seen.
+        let codes = match s.calls.get_mut(action) {
+            Some(codes) => codes,
+            None => s.calls.entry(action.to_string()).or_default(),
+        };
+        match codes.get_mut(code) {
+            Some(n) => *n += 1,
+            None => {
+                codes.insert(code.to_string(), 1);
+            }
+        }
         let slot = BUCKETS
             .iter()
             .position(|b| seconds <= *b)
@@ -58,7 +67,11 @@ impl Metrics {
             "# HELP tcss_emulator_calls_total Cloud API calls by action and outcome code.\n",
         );
         out.push_str("# TYPE tcss_emulator_calls_total counter\n");
-        for ((action, code), n) in &s.calls {
+        for (action, code, n) in s
+            .calls
+            .iter()
+            .flat_map(|(a, codes)| codes.iter().map(move |(c, n)| (a, c, n)))
+        {
             let _ = writeln!(
                 out,
                 "tcss_emulator_calls_total{{action=\"{}\",code=\"{}\"}} {n}",

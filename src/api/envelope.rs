@@ -25,14 +25,10 @@ pub struct Envelope {
 
 impl Envelope {
     /// The JSON body.
-    pub fn to_body(&self) -> Vec<u8> {
+    pub fn into_body(self) -> Vec<u8> {
         let request_id = Value::String(self.request_id.to_string());
-        let mut response = match &self.result {
-            Ok(fields) => {
-                let mut map = Map::with_capacity(fields.len() + 1);
-                map.extend(fields.iter().map(|(k, v)| (k.clone(), v.clone())));
-                map
-            }
+        let mut response = match self.result {
+            Ok(fields) => fields,
             Err(err) => {
                 let mut error = Map::with_capacity(2);
                 error.insert("Code".into(), Value::String(err.code_str().into()));
@@ -75,7 +71,7 @@ pub fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
 
 impl IntoResponse for Envelope {
     fn into_response(self) -> Response {
-        json_response(StatusCode::OK, self.to_body())
+        json_response(StatusCode::OK, self.into_body())
     }
 }
 
@@ -92,7 +88,7 @@ mod tests {
             lang: Language::EnUs,
             result: Ok(json!({"A": 1}).as_object().cloned().unwrap()),
         };
-        let body: Value = serde_json::from_slice(&ok.to_body()).unwrap();
+        let body: Value = serde_json::from_slice(&ok.into_body()).unwrap();
         assert_eq!(
             body,
             json!({"Response": {"A": 1, "RequestId": id.to_string()}})
@@ -103,7 +99,8 @@ mod tests {
             lang: Language::ZhCn,
             result: Err(ApiError::missing_parameter("Version")),
         };
-        let body: Value = serde_json::from_slice(&err.to_body()).unwrap();
+        let code = err.code().to_string();
+        let body: Value = serde_json::from_slice(&err.into_body()).unwrap();
         assert_eq!(body["Response"]["Error"]["Code"], "MissingParameter");
         assert!(
             body["Response"]["Error"]["Message"]
@@ -112,6 +109,6 @@ mod tests {
                 .contains("缺少")
         );
         assert_eq!(body["Response"]["RequestId"], id.to_string());
-        assert_eq!(err.code(), "MissingParameter");
+        assert_eq!(code, "MissingParameter");
     }
 }

@@ -9,6 +9,7 @@ pub mod tc3;
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::{Arc, Mutex};
 
 use crate::error::ApiError;
 
@@ -79,17 +80,41 @@ impl Credential {
     }
 }
 
+/// A TC3 signing key derived for one (date, service): `(date, service, key)`.
+type DerivedKey = (String, String, [u8; 32]);
+
 /// The credentials the emulator accepts, by SecretId.
 #[derive(Debug, Clone, Default)]
 pub struct Credentials {
     by_id: HashMap<String, Credential>,
+    /// The last TC3 key derived per SecretId: a key changes once a day, so the four
+    /// HMACs of its derivation are done once, not per request.
+    derived: Arc<Mutex<HashMap<String, DerivedKey>>>,
 }
 
 impl Credentials {
     pub fn new(list: impl IntoIterator<Item = Credential>) -> Self {
         Self {
             by_id: list.into_iter().map(|c| (c.secret_id.clone(), c)).collect(),
+            derived: Arc::default(),
         }
+    }
+
+    /// The TC3 signing key of `credential` for `date` and `service`.
+    fn signing_key(&self, credential: &Credential, date: &str, service: &str) -> [u8; 32] {
+        let mut cache = self.derived.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((d, s, key)) = cache.get(&credential.secret_id)
+            && d == date
+            && s == service
+        {
+            return *key;
+        }
+        let key = tc3::signing_key(credential.secret_key.expose(), date, service);
+        cache.insert(
+            credential.secret_id.clone(),
+            (date.to_string(), service.to_string(), key),
+        );
+        key
     }
     pub fn get(&self, secret_id: &str) -> Option<&Credential> {
         self.by_id.get(secret_id)
@@ -296,7 +321,7 @@ fn verify_tc3(
     let date = chrono::DateTime::from_timestamp(ts, 0)
         .map(|d| d.format("%Y-%m-%d").to_string())
         .unwrap_or_default();
-    let key = tc3::signing_key(credential.secret_key.expose(), auth.date, auth.service);
+    let key = credentials.signing_key(credential, auth.date, auth.service);
 
     // The host as received first; in verify mode also without its port (Node SDK).
     let mut hosts = vec![parts.host];

@@ -37,6 +37,8 @@ pub enum StoreError {
 #[derive(Debug)]
 pub struct Store {
     conn: Mutex<Connection>,
+    /// False only when no scan is running: lets the hot path skip scan queries.
+    maybe_scanning: std::sync::atomic::AtomicBool,
 }
 
 impl Store {
@@ -56,9 +58,12 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         let migrations = Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect());
         migrations.to_latest(&mut conn)?;
-        Ok(Self {
+        let store = Self {
             conn: Mutex::new(conn),
-        })
+            maybe_scanning: std::sync::atomic::AtomicBool::new(true),
+        };
+        store.refresh_scanning()?;
+        Ok(store)
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {

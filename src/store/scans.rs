@@ -1,5 +1,7 @@
 //! Scan tasks and scans of registry images.
 
+use std::sync::atomic::Ordering;
+
 use rusqlite::{OptionalExtension, params};
 
 use super::{ImageRecord, Store, StoreError, images::insert_all};
@@ -49,6 +51,21 @@ const SCAN_COLUMNS: &str =
     "s.task, s.image, s.started_ms, s.ends_ms, s.full_ms, s.outcome, s.state, s.stopped_ms";
 
 impl Store {
+    /// Whether a scan may be running (false means certainly none is).
+    pub fn maybe_scanning(&self) -> bool {
+        self.maybe_scanning.load(Ordering::Acquire)
+    }
+
+    /// Re-reads whether any scan is running.
+    pub(super) fn refresh_scanning(&self) -> Result<(), StoreError> {
+        let any: bool = self
+            .conn()
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM scans WHERE state = ?1)")?
+            .query_row(params![RUNNING], |r| r.get(0))?;
+        self.maybe_scanning.store(any, Ordering::Release);
+        Ok(())
+    }
+
     /// Every record of `account`, by Id.
     pub fn account_images(&self, account: &str) -> Result<Vec<ImageRecord>, StoreError> {
         let conn = self.conn();
@@ -94,6 +111,7 @@ impl Store {
         }
         insert_all(&tx, records)?;
         tx.commit()?;
+        self.maybe_scanning.store(true, Ordering::Release);
         Ok(task)
     }
 
@@ -134,7 +152,8 @@ impl Store {
         }
         insert_all(&tx, records)?;
         tx.commit()?;
-        Ok(())
+        drop(conn);
+        self.refresh_scanning()
     }
 
     /// The task `id` of `account`.
@@ -201,6 +220,7 @@ impl Store {
         let conn = self.conn();
         conn.execute("DELETE FROM scans", [])?;
         conn.execute("DELETE FROM scan_tasks", [])?;
+        self.maybe_scanning.store(false, Ordering::Release);
         Ok(())
     }
 }

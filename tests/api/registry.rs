@@ -610,7 +610,7 @@ async fn check_image(app: Arc<TestApp>, entry: Value, record: Value) -> usize {
         }
     }
     assert!(shared >= 30, "Id {image}: only {shared} shared fields");
-    if image % 3 == 0 {
+    if image.is_multiple_of(3) {
         // By ImageId too (a sample, to keep the test fast).
         let by_image_id = app
             .call(DETAIL, json!({"ImageId": s(&record, "ImageId")}))

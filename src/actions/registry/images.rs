@@ -72,10 +72,14 @@ pub async fn describe_detail(
         let Some(record) = store.find_image(&account, id, image_id.as_deref())? else {
             return Ok((None, None));
         };
-        let running = store
-            .running_scans(Some(&account))?
-            .into_iter()
-            .find(|s| s.image == record.id);
+        let running = if store.maybe_scanning() {
+            store
+                .running_scans(Some(&account))?
+                .into_iter()
+                .find(|s| s.image == record.id)
+        } else {
+            None
+        };
         Ok((Some(record), running))
     })
     .await?;

@@ -119,6 +119,9 @@ fn fails(record: &ImageRecord, kinds: &[Finding]) -> bool {
 
 /// Settles every scan whose end has come by `ctx.now_ms` (any account).
 pub async fn settle(ctx: &Ctx<'_>) -> Result<(), ApiError> {
+    if !ctx.app.store.maybe_scanning() {
+        return Ok(());
+    }
     let store = ctx.app.store.clone();
     let now = ctx.now_ms;
     blocking(move || {

@@ -89,6 +89,21 @@ pub fn example_response(action: &'static Action) -> Map<String, Value> {
         .unwrap_or_default()
 }
 
+/// Runs a short, indexed store call: inline when the connection is free (a hand-off
+/// to the blocking pool costs more than the query), else off the async threads so a
+/// long admin write cannot stall them.
+pub(crate) async fn quick<T, F>(store: &crate::store::Store, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce() -> Result<T, crate::store::StoreError> + Send + 'static,
+    T: Send + 'static,
+{
+    if store.is_free() {
+        f().map_err(ApiError::from)
+    } else {
+        blocking(f).await
+    }
+}
+
 /// Runs a store call off the async threads.
 pub(crate) async fn blocking<T, F>(f: F) -> Result<T, ApiError>
 where

@@ -66,6 +66,15 @@ impl Store {
         Ok(store)
     }
 
+    /// Whether no call holds the connection right now: a short lookup may then run on
+    /// the caller's thread instead of a blocking-pool hand-off (see `actions::quick`).
+    pub fn is_free(&self) -> bool {
+        !matches!(
+            self.conn.try_lock(),
+            Err(std::sync::TryLockError::WouldBlock)
+        )
+    }
+
     fn conn(&self) -> MutexGuard<'_, Connection> {
         // A poisoned lock means a panic mid-statement; SQLite rolled back whatever
         // transaction was open, so the connection is still consistent.

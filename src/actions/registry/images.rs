@@ -68,7 +68,7 @@ pub async fn describe_detail(
     super::scans::settle(ctx).await?;
     let store = ctx.app.store.clone();
     let account = ctx.caller.account.clone();
-    let (record, running) = super::blocking(move || {
+    let (record, running) = crate::actions::quick(&ctx.app.store, move || {
         let Some(record) = store.find_image(&account, id, image_id.as_deref())? else {
             return Ok((None, None));
         };

@@ -1,0 +1,85 @@
+//! `tcss-bench`: how much HTTP the emulator leaves on the table, and what it costs.
+//!
+//! One command, from the repository root, builds both binaries in release mode and
+//! runs everything (≈3 min; `--quick` for a ≈30 s smoke):
+//!
+//! ```sh
+//! bench/run.sh            # = cargo build --release && cargo run --release -p tcss-bench -- run
+//! bench/run.sh --quick
+//! ```
+//!
+//! `run` prints a table and writes it to `bench/results.md` (`--quick`:
+//! `bench/results-quick.md`, ignored by git). It measures, on loopback:
+//!
+//! - the **ceiling**: `tcss-bench ceiling`, a minimal hyper server (same HTTP stack and
+//!   runtime as the emulator) answering `POST /` with the emulator's own answer for
+//!   `DescribeAssetImageRegistryDetail` Id 5427: no checks, no database;
+//! - the **emulator** (`target/release/tcss-emulator`, next to this binary): TC3-signed
+//!   `DescribeAssetImageRegistryDetail` calls, signatures verified, `--rate-limit 0`.
+//!
+//! Server and load generator (`tcss-bench load`, a separate process) are both pinned
+//! to CPU 0 with `taskset`: on a 2-core VM, splitting them across cores makes wake-up
+//! latency dominate. Rounds are interleaved (ceiling, emulator, ceiling, ...) and the
+//! table gives medians of rounds. See `bench/README.md` for every figure.
+//!
+//! Subcommands: `run` (everything), `ceiling` (the minimal server), `load` (the load
+//! generator: keep-alive connections, a pool of pre-signed requests), `validate`
+//! (the spec-validation micro-benchmark alone), `records` (print the seeded records).
+
+mod ceiling;
+mod client;
+mod load;
+mod microbench;
+mod procs;
+mod records;
+mod report;
+mod run;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+pub type Result<T> = std::result::Result<T, Error>;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tcss-bench",
+    about = "Benchmark of tcss-emulator against a minimal hyper server"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Everything: ceiling vs emulator, latency, cold start, RSS, seeding, lookups, validation.
+    Run(run::RunArgs),
+    /// The minimal server (the ceiling): answers `POST /` with a fixed body.
+    Ceiling(ceiling::CeilingArgs),
+    /// The load generator: N keep-alive connections for a fixed time; prints one JSON line.
+    Load(load::LoadArgs),
+    /// The spec-validation micro-benchmark alone.
+    Validate(microbench::ValidateArgs),
+    /// Print a fixture document of generated records (the ones `run` seeds).
+    Records(records::RecordsArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run::main(args),
+        Command::Ceiling(args) => ceiling::main(&args),
+        Command::Load(args) => load::main(&args),
+        Command::Validate(args) => microbench::main(&args),
+        Command::Records(args) => records::main(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tcss-bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -5,7 +5,8 @@
 #   2. run it with the container port 4577 mapped to a free loopback port; wait for
 #      GET /_emulator/health -> 200
 #   3. one signed TC3-HMAC-SHA256 call (DescribeAssetImageRegistryDetail, Id 5427) with the
-#      built-in credential; expect ImageName "person1" from the bundled fixtures
+#      built-in credential, by hand and through the official Python SDK; expect
+#      ImageName "person1" from the bundled fixtures
 #   4. the image's HEALTHCHECK command succeeds inside the container, and the engine reports
 #      the container healthy (where it runs health checks)
 #   5. stop with SIGTERM: exit code 0, well before the SIGKILL deadline
@@ -15,7 +16,8 @@
 #      bundled ones
 # Containers and volumes it made are removed on exit; the image is kept.
 #
-# Needs: podman or docker, python3 (stdlib only: signing and HTTP).
+# Needs: podman or docker, python3 (stdlib for signing and HTTP; the official SDK call uses
+# the venv scripts/sdk-venv.sh makes, from PyPI).
 #
 # Environment (all optional):
 #   ENGINE          podman or docker (default: podman if installed, else docker)
@@ -200,6 +202,26 @@ answer=$(py tc3 "http://127.0.0.1:$PORT" DescribeAssetImageRegistryDetail 2020-1
 name=$(printf '%s' "$answer" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Response"].get("ImageName"))')
 [ "$name" = person1 ] || die "signed call: expected Response.ImageName person1, got: $answer"
 log "signed TC3 call DescribeAssetImageRegistryDetail {\"Id\":5427} -> ImageName $name"
+
+# the same through the official Python SDK (the pinned one of the interop tests)
+sdk_python=$(bash scripts/sdk-venv.sh | tail -n 1) || die "cannot make the SDK venv (scripts/sdk-venv.sh)"
+sdk_name=$("$sdk_python" - "$PORT" <<'PY'
+import sys
+from tencentcloud.common import credential
+from tencentcloud.common.profile.client_profile import ClientProfile
+from tencentcloud.common.profile.http_profile import HttpProfile
+from tencentcloud.tcss.v20201101 import models, tcss_client
+
+http = HttpProfile(protocol="http", endpoint="127.0.0.1:%s" % sys.argv[1])
+client = tcss_client.TcssClient(credential.Credential("AKIDTCSSEMULATOR", "tcss-emulator-secret"),
+                                "ap-guangzhou", ClientProfile(httpProfile=http))
+req = models.DescribeAssetImageRegistryDetailRequest()
+req.Id = 5427
+print(client.DescribeAssetImageRegistryDetail(req).ImageName)
+PY
+) || die "official SDK call through the mapped port failed"
+[ "$sdk_name" = person1 ] || die "official SDK call: expected ImageName person1, got: $sdk_name"
+log "official Python SDK TcssClient.DescribeAssetImageRegistryDetail(Id=5427) -> ImageName $sdk_name"
 
 # the image's own HEALTHCHECK command, run inside the container: it must need nothing the
 # image lacks (no shell, no curl)

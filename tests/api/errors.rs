@@ -318,3 +318,68 @@ async fn unknown_paths_are_404_json() {
         .unwrap();
     assert_eq!(res.status(), 404);
 }
+
+fn multipart_request(
+    app: &TestApp,
+    body: &str,
+    boundary: &str,
+    token: Option<&str>,
+    id: &str,
+    key: &str,
+) -> reqwest::RequestBuilder {
+    let ct = format!("multipart/form-data; boundary={boundary}");
+    let ts = app.now();
+    let auth = tcss_emulator::signature::tc3::authorization_header(
+        id,
+        key,
+        "tcss",
+        "POST",
+        &app.host(),
+        &ct,
+        "",
+        body.as_bytes(),
+        ts,
+    );
+    let mut req = app
+        .client
+        .post(app.url())
+        .header("authorization", auth)
+        .header("content-type", ct)
+        .header("x-tc-action", ACTION)
+        .header("x-tc-version", "2020-11-01")
+        .header("x-tc-timestamp", ts.to_string())
+        .body(body.to_string());
+    if let Some(t) = token {
+        req = req.header("x-tc-token", t);
+    }
+    req
+}
+
+#[tokio::test]
+async fn multipart_bodies_carry_parameters_and_a_broken_one_is_invalid_request() {
+    let app = spawn_app().await;
+    let body = "--XyZ\r\nContent-Disposition: form-data; name=\"Id\"\r\n\r\n5427\r\n--XyZ--\r\n";
+    let res = send(&app, multipart_request(&app, body, "XyZ", None, ID, KEY)).await;
+    assert_eq!(res["ImageName"], "person1", "{res}");
+    let broken = "--XyZ\r\nContent-Disposition: form-data; name=\"Id\"\r\n\r\n5427";
+    let res = send(&app, multipart_request(&app, broken, "XyZ", None, ID, KEY)).await;
+    assert_eq!(code(&res), Some("InvalidRequest"), "{res}");
+}
+
+#[tokio::test]
+async fn a_temporary_credential_needs_its_token() {
+    let app = spawn_with(&["--credential", "AKIDtemp:tempkey:default:tok-123"]).await;
+    let body = "--B\r\nContent-Disposition: form-data; name=\"Id\"\r\n\r\n5427\r\n--B--\r\n";
+    for (token, expected) in [
+        (None, Some("AuthFailure.TokenFailure")),
+        (Some("nope"), Some("AuthFailure.TokenFailure")),
+        (Some("tok-123"), None),
+    ] {
+        let res = send(
+            &app,
+            multipart_request(&app, body, "B", token, "AKIDtemp", "tempkey"),
+        )
+        .await;
+        assert_eq!(code(&res), expected, "{token:?}: {res}");
+    }
+}

@@ -5,7 +5,9 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::Request;
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::any;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -71,6 +73,25 @@ async fn not_found() -> Response {
     )
 }
 
+/// A request head (request line and headers) over `crate::MAX_HEAD_BYTES` is refused
+/// with 431. hyper bounds its read buffer only between reads, so a large head that
+/// arrives in one read would otherwise get through.
+async fn limit_head(req: Request, next: Next) -> Response {
+    let head: usize = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len())
+        + req
+            .headers()
+            .iter()
+            .map(|(n, v)| n.as_str().len() + v.len() + 4)
+            .sum::<usize>();
+    if head > crate::MAX_HEAD_BYTES {
+        return envelope::json_response(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            br#"{"error":{"code":"RequestHeaderFieldsTooLarge","message":"the request line and headers exceed 64 KiB"}}"#.to_vec(),
+        );
+    }
+    next.run(req).await
+}
+
 /// The whole router.
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -78,5 +99,6 @@ pub fn router(state: AppState) -> Router {
         .nest("/_emulator", crate::admin::router(state.clone()))
         .fallback(not_found)
         .with_state(state)
+        .layer(axum::middleware::from_fn(limit_head))
         .layer(CatchPanicLayer::custom(panic_response))
 }

@@ -31,6 +31,13 @@ impl AdminError {
     pub fn bad_request(message: &str) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "BadRequest", message)
     }
+    pub fn method_not_allowed() -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "MethodNotAllowed",
+            "this admin route does not take that method (see the README's admin API table)",
+        )
+    }
     pub fn not_found(id: i64) -> Self {
         Self::new(
             StatusCode::NOT_FOUND,

@@ -55,7 +55,14 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/metrics", get(tooling::metrics))
         .layer(DefaultBodyLimit::max(ADMIN_BODY_LIMIT))
         .route_layer(middleware::from_fn_with_state(state, require_token));
-    Router::new().route("/health", get(health)).merge(guarded)
+    Router::new()
+        .route("/health", get(health))
+        .merge(guarded)
+        .method_not_allowed_fallback(method_not_allowed)
+}
+
+async fn method_not_allowed() -> AdminError {
+    AdminError::method_not_allowed()
 }
 
 async fn require_token(State(app): State<AppState>, req: Request, next: Next) -> Response {

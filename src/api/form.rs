@@ -2,6 +2,8 @@
 //! decoding `application/x-www-form-urlencoded` and query strings, and unflattening
 //! the pairs into the JSON shape the JSON body would have had.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
+
 use percent_encoding::percent_decode;
 use serde_json::{Map, Value};
 
@@ -10,6 +12,7 @@ use crate::error::ApiError;
 /// Decodes `a=1&b=2` (with `+` for space), rejecting invalid UTF-8 and repeated names.
 pub fn decode_pairs(raw: &[u8]) -> Result<Vec<(String, String)>, ApiError> {
     let mut out: Vec<(String, String)> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
     for part in raw.split(|&b| b == b'&') {
         if part.is_empty() {
             continue;
@@ -25,7 +28,7 @@ pub fn decode_pairs(raw: &[u8]) -> Result<Vec<(String, String)>, ApiError> {
                 "存在名称为空的参数。",
             ));
         }
-        if out.iter().any(|(n, _)| *n == key) {
+        if !seen.insert(key.clone()) {
             return Err(ApiError::invalid_parameter(
                 format!("The parameter `{key}` is given more than once."),
                 format!("参数`{key}`重复。"),
@@ -55,9 +58,11 @@ fn decode(raw: &[u8]) -> Result<String, ApiError> {
 /// A node of the tree the flat names describe.
 enum Node {
     Leaf(String),
-    Map(Vec<(String, Node)>),
+    /// Children in order of first appearance, with an index by name (linear time
+    /// however wide the form).
+    Map(Vec<(String, Node)>, HashMap<String, usize>),
     /// Indexed children; indexes must end up 0..n without gaps.
-    List(Vec<(usize, Node)>),
+    List(BTreeMap<usize, Node>),
 }
 
 fn conflict(name: &str) -> ApiError {
@@ -70,48 +75,40 @@ fn conflict(name: &str) -> ApiError {
 /// The largest list index accepted in a flattened name.
 const MAX_INDEX: usize = 100_000;
 
+/// The most segments a flattened name may have (TCSS nests objects a few levels deep;
+/// the bound keeps the unflattening, which recurses, far from the stack's limit).
+const MAX_DEPTH: usize = 32;
+
 /// Unflattens `(name, value)` pairs: numeric segments are 0-based list indexes.
 pub fn unflatten(pairs: Vec<(String, String)>) -> Result<Map<String, Value>, ApiError> {
-    let mut root: Vec<(String, Node)> = Vec::new();
+    let mut root = Node::Map(Vec::new(), HashMap::new());
     for (name, value) in pairs {
         let segments: Vec<&str> = name.split('.').collect();
+        if segments.len() > MAX_DEPTH {
+            return Err(ApiError::invalid_parameter(
+                format!("The parameter name `{name}` nests deeper than {MAX_DEPTH} levels."),
+                format!("参数名`{name}`的嵌套超过{MAX_DEPTH}层。"),
+            ));
+        }
         if segments.iter().any(|s| s.is_empty()) || segments[0].parse::<usize>().is_ok() {
             return Err(ApiError::invalid_parameter(
                 format!("The parameter name `{name}` is not a valid flattened path."),
                 format!("参数名`{name}`不是合法的路径。"),
             ));
         }
-        insert_map(&mut root, &segments, value, &name)?;
+        insert_node(&mut root, &segments, value, &name)?;
     }
-    let mut out = Map::with_capacity(root.len());
-    for (k, node) in root {
-        out.insert(k, to_value(node)?);
+    match to_value(root)? {
+        Value::Object(map) => Ok(map),
+        _ => Ok(Map::new()),
     }
-    Ok(out)
-}
-
-fn insert_map(
-    map: &mut Vec<(String, Node)>,
-    segs: &[&str],
-    value: String,
-    full: &str,
-) -> Result<(), ApiError> {
-    let key = segs[0];
-    let pos = match map.iter().position(|(k, _)| k == key) {
-        Some(p) => p,
-        None => {
-            map.push((key.to_string(), empty_for(segs.get(1))));
-            map.len() - 1
-        }
-    };
-    insert_node(&mut map[pos].1, &segs[1..], value, full)
 }
 
 fn empty_for(next: Option<&&str>) -> Node {
     match next {
         None => Node::Leaf(String::new()),
-        Some(s) if s.parse::<usize>().is_ok() => Node::List(Vec::new()),
-        Some(_) => Node::Map(Vec::new()),
+        Some(s) if s.parse::<usize>().is_ok() => Node::List(BTreeMap::new()),
+        Some(_) => Node::Map(Vec::new(), HashMap::new()),
     }
 }
 
@@ -121,25 +118,27 @@ fn insert_node(node: &mut Node, rest: &[&str], value: String, full: &str) -> Res
             *slot = value;
             Ok(())
         }
-        (Node::Map(children), Some(seg)) if seg.parse::<usize>().is_err() => {
-            insert_map(children, rest, value, full)
+        (Node::Map(children, index), Some(seg)) if seg.parse::<usize>().is_err() => {
+            let pos = match index.get(*seg) {
+                Some(&p) => p,
+                None => {
+                    children.push(((*seg).to_string(), empty_for(rest.get(1))));
+                    index.insert((*seg).to_string(), children.len() - 1);
+                    children.len() - 1
+                }
+            };
+            insert_node(&mut children[pos].1, &rest[1..], value, full)
         }
         (Node::List(items), Some(seg)) => {
-            let index: usize = seg.parse().map_err(|_| conflict(full))?;
-            if index > MAX_INDEX {
+            let at: usize = seg.parse().map_err(|_| conflict(full))?;
+            if at > MAX_INDEX {
                 return Err(ApiError::invalid_parameter(
                     format!("The index in `{full}` is too large."),
                     format!("`{full}`中的下标过大。"),
                 ));
             }
-            let pos = match items.iter().position(|(i, _)| *i == index) {
-                Some(p) => p,
-                None => {
-                    items.push((index, empty_for(rest.get(1))));
-                    items.len() - 1
-                }
-            };
-            insert_node(&mut items[pos].1, &rest[1..], value, full)
+            let child = items.entry(at).or_insert_with(|| empty_for(rest.get(1)));
+            insert_node(child, &rest[1..], value, full)
         }
         _ => Err(conflict(full)),
     }
@@ -148,16 +147,15 @@ fn insert_node(node: &mut Node, rest: &[&str], value: String, full: &str) -> Res
 fn to_value(node: Node) -> Result<Value, ApiError> {
     Ok(match node {
         Node::Leaf(s) => Value::String(s),
-        Node::Map(children) => {
+        Node::Map(children, _) => {
             let mut m = Map::with_capacity(children.len());
             for (k, child) in children {
                 m.insert(k, to_value(child)?);
             }
             Value::Object(m)
         }
-        Node::List(mut items) => {
-            items.sort_by_key(|(i, _)| *i);
-            if items.iter().enumerate().any(|(pos, (i, _))| pos != *i) {
+        Node::List(items) => {
+            if items.keys().enumerate().any(|(pos, i)| pos != *i) {
                 return Err(ApiError::invalid_parameter(
                     "A flattened list skips an index (indexes start at 0 and have no gaps).",
                     "扁平化列表的下标不连续（下标从0开始且不能有空缺）。",
@@ -165,8 +163,8 @@ fn to_value(node: Node) -> Result<Value, ApiError> {
             }
             Value::Array(
                 items
-                    .into_iter()
-                    .map(|(_, n)| to_value(n))
+                    .into_values()
+                    .map(to_value)
                     .collect::<Result<_, _>>()?,
             )
         }
@@ -231,6 +229,7 @@ mod tests {
             "A.=1",
             "0=1",
             "A.999999999=1",
+            &format!("A{}=1", ".b".repeat(40)),
         ] {
             let err = unflatten(pairs(raw)).unwrap_err();
             assert_eq!(err.code, ErrorCode::InvalidParameter, "{raw}");

@@ -131,8 +131,19 @@ fn base_url(host: Option<&str>) -> String {
     }
 }
 
+/// How long a client may take to send its body once the head has arrived.
+pub const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 async fn read_body(body: Body, limit: usize) -> Result<bytes::Bytes, ApiError> {
-    match Limited::new(body, limit).collect().await {
+    let collected = tokio::time::timeout(BODY_READ_TIMEOUT, Limited::new(body, limit).collect())
+        .await
+        .map_err(|_| {
+            ApiError::invalid_parameter(
+                "The request body did not arrive in time (10 s).",
+                "请求体未能按时到达（10秒）。",
+            )
+        })?;
+    match collected {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(e) if e.is::<http_body_util::LengthLimitError>() => {
             Err(ApiError::request_size_limit(limit))
@@ -154,6 +165,7 @@ async fn read_multipart(incoming: &Incoming) -> Result<Vec<(String, String)>, Ap
         boundary,
     );
     let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     loop {
         match parts.next_field().await {
             Ok(Some(field)) => {
@@ -162,7 +174,7 @@ async fn read_multipart(incoming: &Incoming) -> Result<Vec<(String, String)>, Ap
                     .text()
                     .await
                     .map_err(|e| ApiError::invalid_request(&e.to_string()))?;
-                if out.iter().any(|(n, _)| *n == name) {
+                if !seen.insert(name.clone()) {
                     return Err(ApiError::invalid_request(&format!(
                         "field `{name}` is repeated"
                     )));

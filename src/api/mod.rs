@@ -120,17 +120,6 @@ fn dropped_connection() -> Response {
     })))
 }
 
-/// `http://host` from the `Host` header (tccli sends it with the scheme already).
-fn base_url(host: Option<&str>) -> String {
-    match host {
-        Some(h) if h.starts_with("http://") || h.starts_with("https://") => {
-            h.trim_end_matches('/').to_string()
-        }
-        Some(h) if !h.is_empty() => format!("http://{h}"),
-        _ => "http://127.0.0.1".to_string(),
-    }
-}
-
 /// How long a client may take to send its body once the head has arrived.
 pub const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -308,7 +297,7 @@ async fn pipeline(
         app,
         caller: &caller,
         now_ms: app.clock.now_ms(),
-        base_url: base_url(incoming.header("host").ok().flatten()),
+        host: incoming.header("host").ok().flatten(),
     };
     actions::dispatch(&ctx, svc, action, params).await
 }

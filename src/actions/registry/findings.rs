@@ -126,7 +126,7 @@ pub fn finish_export(
     let mut out = Map::new();
     out.insert(
         "DownloadUrl".into(),
-        Value::String(format!("{}/_emulator/exports/{job}", ctx.base_url)),
+        Value::String(format!("{}/_emulator/exports/{job}", ctx.base_url())),
     );
     out.insert("JobId".into(), Value::String(job));
     out

@@ -24,8 +24,21 @@ pub struct Ctx<'a> {
     pub app: &'a AppState,
     pub caller: &'a Caller,
     pub now_ms: i64,
-    /// `http://host:port` as the client reached us (for download URLs).
-    pub base_url: String,
+    /// The `Host` header, as the client reached us (for download URLs).
+    pub host: Option<&'a str>,
+}
+
+impl Ctx<'_> {
+    /// `http://host:port` as the client reached us (tccli sends the scheme already).
+    pub fn base_url(&self) -> String {
+        match self.host {
+            Some(h) if h.starts_with("http://") || h.starts_with("https://") => {
+                h.trim_end_matches('/').to_string()
+            }
+            Some(h) if !h.is_empty() => format!("http://{h}"),
+            _ => "http://127.0.0.1".to_string(),
+        }
+    }
 }
 
 /// Tencent's paging defaults for these actions.

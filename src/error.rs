@@ -99,6 +99,17 @@ impl Language {
     }
 }
 
+/// The longest message answered: messages quote what the client sent, and a client
+/// may send megabytes.
+pub const MAX_MESSAGE_CHARS: usize = 512;
+
+fn clip(message: Cow<'static, str>) -> Cow<'static, str> {
+    match message.char_indices().nth(MAX_MESSAGE_CHARS) {
+        Some((at, _)) => Cow::Owned(format!("{}…", &message[..at])),
+        None => message,
+    }
+}
+
 /// An API error: a code and its message in both languages.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}: {en}", self.code_str())]
@@ -119,8 +130,8 @@ impl ApiError {
         Self {
             code,
             custom_code: None,
-            en: en.into(),
-            zh: zh.into(),
+            en: clip(en.into()),
+            zh: clip(zh.into()),
         }
     }
 
@@ -131,8 +142,8 @@ impl ApiError {
         Self {
             code: known.unwrap_or(ErrorCode::Custom),
             custom_code: known.is_none().then(|| Arc::from(code)),
-            en: Cow::Owned(message.to_string()),
-            zh: Cow::Owned(message.to_string()),
+            en: clip(Cow::Owned(message.to_string())),
+            zh: clip(Cow::Owned(message.to_string())),
         }
     }
 
@@ -354,6 +365,15 @@ mod tests {
         assert_eq!(e.code, ErrorCode::RequestLimitExceeded);
         assert_eq!(e.code_str(), "RequestLimitExceeded");
         assert_eq!(e.message(Language::ZhCn), "slow down");
+    }
+
+    #[test]
+    fn messages_quoting_huge_input_are_clipped() {
+        let e = ApiError::unknown_parameter(&"x".repeat(100_000));
+        assert_eq!(e.en.chars().count(), MAX_MESSAGE_CHARS + 1);
+        assert!(e.en.ends_with('…'));
+        let e = ApiError::unknown_parameter(&"参".repeat(1_000));
+        assert!(e.zh.chars().count() <= MAX_MESSAGE_CHARS + 1);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// One recorded call.
 #[derive(Debug, Clone, Serialize)]
@@ -33,6 +33,50 @@ pub struct Entry {
     pub canonical_request: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub string_to_sign: Option<String>,
+}
+
+/// The most of one string, list or object the journal keeps of a call's parameters:
+/// its size is bounded by entries, and one call may carry megabytes.
+const KEEP_CHARS: usize = 1024;
+const KEEP_ITEMS: usize = 256;
+
+/// `params` as the journal keeps them: long strings, lists and objects are cut, with a
+/// note of how much was left out.
+pub fn keep(params: &Value) -> Value {
+    match params {
+        Value::String(s) => match s.char_indices().nth(KEEP_CHARS) {
+            Some((at, _)) => Value::String(format!("{}…(+{} bytes)", &s[..at], s.len() - at)),
+            None => params.clone(),
+        },
+        Value::Array(items) => {
+            let mut kept: Vec<Value> = items.iter().take(KEEP_ITEMS).map(keep).collect();
+            if items.len() > KEEP_ITEMS {
+                kept.push(Value::String(format!(
+                    "…(+{} more)",
+                    items.len() - KEEP_ITEMS
+                )));
+            }
+            Value::Array(kept)
+        }
+        Value::Object(map) => keep_map(map),
+        other => other.clone(),
+    }
+}
+
+/// [`keep`] for a parameter object.
+pub fn keep_map(params: &Map<String, Value>) -> Value {
+    let mut kept: Map<String, Value> = params
+        .iter()
+        .take(KEEP_ITEMS)
+        .map(|(k, v)| (k.chars().take(KEEP_CHARS).collect(), keep(v)))
+        .collect();
+    if params.len() > KEEP_ITEMS {
+        kept.insert(
+            "…".into(),
+            Value::String(format!("(+{} more)", params.len() - KEEP_ITEMS)),
+        );
+    }
+    Value::Object(kept)
 }
 
 /// Filters of `GET /_emulator/requests`.
@@ -184,6 +228,16 @@ mod tests {
             ..Query::default()
         };
         assert_eq!(j.find(&q, None).len(), 2);
+    }
+
+    #[test]
+    fn huge_parameters_are_cut_before_they_are_kept() {
+        let big = serde_json::json!({"ImageId": "x".repeat(8_000_000), "Id": (0..10_000).collect::<Vec<_>>()});
+        let kept = keep(&big);
+        assert!(kept["ImageId"].as_str().unwrap().len() < 2_000);
+        assert_eq!(kept["Id"].as_array().unwrap().len(), KEEP_ITEMS + 1);
+        let small = serde_json::json!({"Id": 5427, "Filters": [{"Name": "a", "Values": ["b"]}]});
+        assert_eq!(keep(&small), small);
     }
 
     #[test]

@@ -18,7 +18,10 @@ fn main() -> ExitCode {
 }
 
 fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    // Store calls share one SQLite connection: more blocking threads than a few only
+    // queue on its lock (and each costs memory).
     tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(8)
         .enable_all()
         .build()
 }

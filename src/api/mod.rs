@@ -230,7 +230,7 @@ async fn pipeline(
     *lang = Language::parse(tc.language.as_deref());
     outcome.action.clone_from(&tc.action);
     if app.journal.enabled() {
-        outcome.params = Some(Value::Object(tc.params.clone()));
+        outcome.params = Some(crate::journal::keep_map(&tc.params));
     }
 
     let action_name = tc

@@ -1,0 +1,252 @@
+//! Inputs that attack the server's resources rather than its answers: deep and wide
+//! flattened forms, heads over the limit, clients that stall. The cases that could
+//! take the process down run against the real binary, so a crash fails one test
+//! instead of aborting this whole test binary.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::support::*;
+
+/// A flattened name 10,000 levels deep (`Filters.0.Name.a.a...`): what a 20 KB query
+/// string can carry. The README's table makes it `InvalidParameter` either way: a
+/// malformed flattened name, or `Filters.0.Name` of the wrong type (an object where a
+/// string belongs). It must not take the server down.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deeply_nested_flattened_names_do_not_take_the_server_down() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bin = Binary::start(&["--rate-limit", "0"], dir.path(), "deep.log");
+    let s = bin.signer();
+    let deep = format!(
+        "Filters.0.Values.0=x&Filters.0.Name{}=v",
+        ".a".repeat(10_000)
+    );
+    for (name, wire) in [
+        ("GET query", s.get(LIST, &deep)),
+        (
+            "form body",
+            s.post(LIST, "application/x-www-form-urlencoded", deep.as_bytes()),
+        ),
+    ] {
+        let reply = exchange(
+            bin.addr,
+            wire.bytes(),
+            After::Read,
+            false,
+            Duration::from_secs(10),
+        )
+        .await;
+        bin.assert_healthy(&format!("after a 10,000-level flattened name in a {name}"));
+        let reply = reply
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .unwrap_or_else(|| panic!("{name}: closed without an answer"));
+        assert_eq!(
+            reply.code().as_deref(),
+            Some("InvalidParameter"),
+            "{name}: {}",
+            reply.text()
+        );
+        assert_serves(bin.addr, &bin.signer()).await.unwrap();
+    }
+    bin.assert_healthy("at the end");
+}
+
+/// One MiB of form parameters (the legacy POST limit) and a 4 MB multipart body,
+/// every name distinct: parsing must stay linear. Expected `UnknownParameter` (the
+/// first name is not a parameter of the action), within 10 s even in a debug build,
+/// and a valid call must be answered meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wide_forms_are_parsed_in_linear_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bin = Binary::start(&["--rate-limit", "0"], dir.path(), "wide.log");
+    let s = bin.signer();
+    let mut form = String::with_capacity(1 << 20);
+    let mut i = 0u32;
+    while form.len() < (1 << 20) - 16 {
+        form.push_str(&format!("P{i}=&"));
+        i += 1;
+    }
+    let mut multipart = Vec::with_capacity(4 << 20);
+    let mut j = 0u32;
+    while multipart.len() < 4_000_000 {
+        multipart.extend_from_slice(
+            format!("--XYZ\r\nContent-Disposition: form-data; name=\"P{j}\"\r\n\r\n1\r\n")
+                .as_bytes(),
+        );
+        j += 1;
+    }
+    multipart.extend_from_slice(b"--XYZ--\r\n");
+    let limit = Duration::from_secs(10);
+    let started = Instant::now();
+    let form_call = exchange(
+        bin.addr,
+        s.post(DETAIL, "application/x-www-form-urlencoded", form.as_bytes())
+            .bytes(),
+        After::Read,
+        false,
+        limit,
+    );
+    let multipart_call = exchange(
+        bin.addr,
+        s.post(DETAIL, "multipart/form-data; boundary=XYZ", &multipart)
+            .bytes(),
+        After::Read,
+        false,
+        limit,
+    );
+    let probe = async {
+        // While both are parsed, the server must still answer others.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let t = Instant::now();
+        let r = assert_serves(bin.addr, &s).await;
+        (r, t.elapsed())
+    };
+    let (form_reply, multipart_reply, (probe, probe_took)) =
+        tokio::join!(form_call, multipart_call, probe);
+    let took = started.elapsed();
+    bin.assert_healthy("after the wide forms");
+    for (name, n, reply) in [("form", i, form_reply), ("multipart", j, multipart_reply)] {
+        let reply = reply
+            .unwrap_or_else(|e| panic!("{name} body of {n} distinct names: {e} (after {took:?})"))
+            .unwrap_or_else(|| panic!("{name}: closed without an answer"));
+        assert_eq!(
+            reply.code().as_deref(),
+            Some("UnknownParameter"),
+            "{name}: {}",
+            reply.text()
+        );
+    }
+    probe.unwrap();
+    assert!(
+        probe_took < Duration::from_secs(5),
+        "a valid call took {probe_took:?} while wide forms were parsed"
+    );
+}
+
+/// A head between 64 KiB and twice that. `lib.rs` documents `MAX_HEAD_BYTES`
+/// (64 KiB) as "the most a connection buffers for a request head"; hyper checks its
+/// buffer limit only between reads, so a 100 KB head sent in one write is accepted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_head_just_over_64_kib_is_refused() {
+    let app = spawn(&[]).await;
+    let s = app.signer();
+    let wire = s
+        .json(DETAIL, r#"{"Id": 5427}"#)
+        .header("X-Pad", "a".repeat(100_000));
+    let reply = exchange(
+        app.addr,
+        wire.bytes(),
+        After::Read,
+        false,
+        Duration::from_secs(10),
+    )
+    .await
+    .unwrap()
+    .expect("an answer");
+    assert_eq!(
+        reply.status,
+        431,
+        "a 100 KB request head was accepted (HTTP {}, {})",
+        reply.status,
+        reply.text()
+    );
+    assert_serves(app.addr, &s).await.unwrap();
+}
+
+/// A client that sends part of its head and then nothing is disconnected by the
+/// 10 s header read timeout; one that sends its head and then stalls inside the body
+/// must be disconnected (or answered) too. Both wait on the server closing the
+/// socket, never on a sleep; they run side by side, so this takes ~10 s.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stalled_clients_are_disconnected() {
+    let app = spawn(&[]).await;
+    let s = app.signer();
+    let bound = Duration::from_secs(15);
+
+    let stalled_head = async {
+        let mut conn = Conn::open(app.addr).await.unwrap();
+        conn.send(b"POST / HTTP/1.1\r\nHost: x\r\nX-TC-Action: Desc")
+            .await
+            .unwrap();
+        let t = Instant::now();
+        let rest = tokio::time::timeout(bound, conn.until_closed()).await;
+        (
+            t.elapsed(),
+            rest.map(|r| r.map(|b| String::from_utf8_lossy(&b).into_owned())),
+        )
+    };
+    let stalled_body = async {
+        let mut wire = s
+            .json(DETAIL, r#"{"Id": 5427}"#)
+            .set("Content-Length", "100");
+        wire.body.truncate(6);
+        let mut conn = Conn::open(app.addr).await.unwrap();
+        conn.send(&wire.bytes()).await.unwrap();
+        let t = Instant::now();
+        let rest = tokio::time::timeout(bound, conn.until_closed()).await;
+        (
+            t.elapsed(),
+            rest.map(|r| r.map(|b| String::from_utf8_lossy(&b).into_owned())),
+        )
+    };
+    let ((head_took, head), (body_took, body)) = tokio::join!(stalled_head, stalled_body);
+
+    let head = head.unwrap_or_else(|_| panic!("a stalled head was not cut off within {bound:?}"));
+    let head = head.unwrap();
+    assert!(
+        head_took >= Duration::from_secs(9),
+        "closed after {head_took:?}: before the 10 s header timeout"
+    );
+    assert!(
+        !head.contains(" 5"),
+        "a stalled head got a server error: {head}"
+    );
+    let body = body.unwrap_or_else(|_| {
+        panic!(
+            "a client that stalls inside its body (Content-Length 100, 6 bytes sent) was \
+             still connected after {bound:?}: no body read timeout"
+        )
+    });
+    let body = body.unwrap();
+    assert!(
+        !body.starts_with("HTTP/1.1 5"),
+        "a stalled body got a server error after {body_took:?}: {body}"
+    );
+    assert_serves(app.addr, &s).await.unwrap();
+    assert_eq!(server_panics(), 0);
+}
+
+/// README (admin API): "errors are `{"error": {"code": "...", "message": "..."}}`".
+/// A wrong method on an admin route is an error like any other.
+#[tokio::test]
+async fn admin_errors_are_json_even_for_a_wrong_method() {
+    let app = spawn(&[]).await;
+    for (method, path) in [
+        ("GET", "/_emulator/fixtures"),
+        ("PUT", "/_emulator/reset"),
+        ("POST", "/_emulator/health"),
+    ] {
+        let wire = Wire::new(method, path).header("Host", app.addr.to_string());
+        let reply = exchange(
+            app.addr,
+            wire.bytes(),
+            After::Read,
+            false,
+            Duration::from_secs(10),
+        )
+        .await
+        .unwrap()
+        .expect("an answer");
+        assert_eq!(reply.status, 405, "{method} {path}");
+        let body: Option<Value> = serde_json::from_slice(&reply.body).ok();
+        assert!(
+            body.as_ref().is_some_and(
+                |b| b["error"]["code"].is_string() && b["error"]["message"].is_string()
+            ),
+            "{method} {path}: HTTP 405 with body {:?} and Content-Type {:?}",
+            reply.text(),
+            reply.header("content-type")
+        );
+    }
+}

@@ -1,0 +1,17 @@
+//! Reliability: malformed input, resource limits and stalled clients, crash safety,
+//! load and soak. See each module's documentation.
+//!
+//! Runs in the normal `cargo test` in under a minute (debug build, two cores).
+//! Knobs, all opt-in:
+//! - `TCSS_SOAK_SECS=300 cargo test --test reliability soak -- --nocapture`: the long
+//!   soak (default 10 s);
+//! - `TCSS_CRASH_RECORDS=200000 cargo test --test reliability sigkill`: a larger
+//!   batch in the crash-safety test (default 100,000).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod bad_input;
+mod crash;
+mod limits;
+mod load;
+mod support;

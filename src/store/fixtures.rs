@@ -5,8 +5,10 @@
 //! A record copied from the documentation as `{"Response": {...}}` is accepted. Any
 //! unknown field, wrong type or missing Id is rejected, naming file, record and field.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
@@ -54,19 +56,32 @@ impl fmt::Display for FixtureError {
 
 impl std::error::Error for FixtureError {}
 
-/// The members a record may carry: the detail response's, then `ImageRepoInfo`'s.
+/// The members a record may carry: the detail response's, then `ImageRepoInfo`'s
+/// (looked up once per field of every record, so indexed once).
 fn member(name: &str) -> Option<&'static Member> {
-    let svc = spec::tcss();
-    let detail = svc
-        .action("DescribeAssetImageRegistryDetail")
-        .map(|a| svc.object(a.output));
-    detail
-        .and_then(|o| o.member(name))
-        .or_else(|| {
-            svc.object_named("ImageRepoInfo")
-                .and_then(|o| o.member(name))
+    static MEMBERS: OnceLock<HashMap<&'static str, &'static Member>> = OnceLock::new();
+    MEMBERS
+        .get_or_init(|| {
+            let svc = spec::tcss();
+            let detail = svc
+                .action("DescribeAssetImageRegistryDetail")
+                .map(|a| svc.object(a.output).members)
+                .unwrap_or_default();
+            let repo = svc
+                .object_named("ImageRepoInfo")
+                .map(|o| o.members)
+                .unwrap_or_default();
+            let mut map = HashMap::new();
+            // Later inserts do not replace: the detail response's spelling wins.
+            for m in detail.iter().chain(repo) {
+                if m.name != "RequestId" && m.name != "Id" {
+                    map.entry(m.name).or_insert(m);
+                }
+            }
+            map
         })
-        .filter(|m| m.name != "RequestId" && m.name != "Id")
+        .get(name)
+        .copied()
 }
 
 /// Fixture-only fields: an image's findings, in the API's own object types.

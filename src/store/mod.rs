@@ -50,6 +50,8 @@ impl Store {
                 let conn = Connection::open(p)?;
                 conn.pragma_update(None, "journal_mode", "WAL")?;
                 conn.pragma_update(None, "synchronous", "NORMAL")?;
+                // 64 MiB of page cache (the default 2 MiB spills during bulk seeding).
+                conn.pragma_update(None, "cache_size", -65_536)?;
                 conn
             }
             None => Connection::open_in_memory()?,

@@ -3,9 +3,7 @@
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::{
-    AssetFilter, Ctx, check_filters, descending, load, page, params, passes, sort_by, view,
-};
+use super::{AssetFilter, Ctx, check_filters, descending, load, page, params, passes, sort_by};
 use crate::error::ApiError;
 use crate::exports::csv_field;
 use crate::spec;
@@ -84,7 +82,7 @@ pub async fn describe_detail(
     })
     .await?;
     let record = record.ok_or_else(|| ApiError::image_not_found(&what))?;
-    Ok(view(&record, running.as_ref(), ctx.now_ms))
+    Ok(super::view_owned(record, running.as_ref(), ctx.now_ms))
 }
 
 #[derive(Debug, Deserialize)]
@@ -114,8 +112,11 @@ async fn select(ctx: &Ctx<'_>, req: &ListRequest) -> Result<Vec<Map<String, Valu
     let desc = descending(req.order.as_deref(), "Order")?;
     let (records, running) = load(ctx).await?;
     let mut items: Vec<Map<String, Value>> = records
-        .iter()
-        .map(|r| view(r, running.get(&r.id), ctx.now_ms))
+        .into_iter()
+        .map(|r| {
+            let scan = running.get(&r.id);
+            super::view_owned(r, scan, ctx.now_ms)
+        })
         .filter(|v| passes(v, &req.filters))
         .filter(|v| {
             req.only_show_latest != Some(true) || v.get("IsLatestImage") == Some(&Value::Bool(true))

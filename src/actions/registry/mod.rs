@@ -165,12 +165,21 @@ pub fn progress_at(scan: &Scan, at_ms: i64) -> u64 {
 /// The record as the API shows it at `now_ms`: its own fields, `Id`, counts derived
 /// from its findings where the fixture gave none, and live progress of a running scan.
 pub fn view(record: &ImageRecord, running: Option<&Scan>, now_ms: i64) -> Map<String, Value> {
-    let mut v = record.fields.clone();
-    for kind in Finding::ALL {
-        v.shift_remove(kind.field());
-    }
+    view_owned(record.clone(), running, now_ms)
+}
+
+/// [`view`] of a record the caller no longer needs (no copy of its fields).
+pub fn view_owned(record: ImageRecord, running: Option<&Scan>, now_ms: i64) -> Map<String, Value> {
+    let ImageRecord {
+        id, fields: mut v, ..
+    } = record;
+    let found = Finding::ALL.map(|kind| {
+        v.shift_remove(kind.field())
+            .and_then(|list| list.as_array().map(Vec::len))
+            .unwrap_or(0)
+    });
     v.shift_remove(SCAN_FAILURE);
-    v.insert("Id".into(), Value::from(record.id));
+    v.insert("Id".into(), Value::from(id));
     if let Some(scan) = running {
         let progress = progress_at(scan, now_ms);
         let remaining = (scan.ends_ms - now_ms).max(0);
@@ -185,9 +194,10 @@ pub fn view(record: &ImageRecord, running: Option<&Scan>, now_ms: i64) -> Map<St
             }
         }
     }
-    for kind in Finding::ALL {
-        if !record.fields.contains_key(kind.count_field()) {
-            let n = visible_findings(&v, record, kind).len();
+    // Counts the fixture did not set follow the findings the record shows.
+    for (kind, n) in Finding::ALL.into_iter().zip(found) {
+        if !v.contains_key(kind.count_field()) {
+            let n = if findings_visible(&v, kind) { n } else { 0 };
             v.insert(kind.count_field().into(), Value::from(n));
         }
     }

@@ -38,6 +38,11 @@ fn start(args: &[&str], env: &[(&str, &str)]) -> Running {
     Running { child, addr }
 }
 
+/// Runs the binary to completion with `args`.
+fn run_to_end(args: &[&str]) -> std::process::Output {
+    Command::new(BIN).args(args).output().unwrap()
+}
+
 /// Sends SIGTERM and waits (bounded) for the exit status.
 fn terminate(mut run: Running) -> std::process::ExitStatus {
     let pid = run.child.id().to_string();
@@ -138,15 +143,12 @@ fn a_bad_fixture_file_stops_start_up_naming_file_record_and_field() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("bad.json");
     std::fs::write(&file, r#"{"images":[{"Id":1},{"Id":2,"Nope":true}]}"#).unwrap();
-    let out = Command::new(BIN)
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--fixtures",
-            file.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let out = run_to_end(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--fixtures",
+        file.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -158,17 +160,11 @@ fn a_bad_fixture_file_stops_start_up_naming_file_record_and_field() {
 #[test]
 fn health_subcommand_reports_a_running_emulator() {
     let run = start(&["--listen", "127.0.0.1:0"], &[]);
-    let ok = Command::new(BIN)
-        .args(["health", "--url", &format!("http://{}", run.addr)])
-        .output()
-        .unwrap();
+    let ok = run_to_end(&["health", "--url", &format!("http://{}", run.addr)]);
     assert!(ok.status.success());
     let port = run.addr.rsplit(':').next().unwrap().to_string();
     assert!(terminate(run).success());
-    let down = Command::new(BIN)
-        .args(["health", "--listen", &format!("0.0.0.0:{port}")])
-        .output()
-        .unwrap();
+    let down = run_to_end(&["health", "--listen", &format!("0.0.0.0:{port}")]);
     assert!(!down.status.success());
 }
 
@@ -190,17 +186,14 @@ fn seed_pushes_files_through_the_admin_api_and_names_a_bad_record() {
     .unwrap();
     let url = format!("http://{}", run.addr);
 
-    let out = Command::new(BIN)
-        .args([
-            "seed",
-            "--url",
-            &url,
-            "--admin-token",
-            "tok",
-            good.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let out = run_to_end(&[
+        "seed",
+        "--url",
+        &url,
+        "--admin-token",
+        "tok",
+        good.to_str().unwrap(),
+    ]);
     assert!(
         out.status.success(),
         "{}",
@@ -215,17 +208,14 @@ fn seed_pushes_files_through_the_admin_api_and_names_a_bad_record() {
     );
     assert_eq!(res["Response"]["ImageName"], "seeded");
 
-    let out = Command::new(BIN)
-        .args([
-            "seed",
-            "--url",
-            &url,
-            "--admin-token",
-            "tok",
-            bad.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let out = run_to_end(&[
+        "seed",
+        "--url",
+        &url,
+        "--admin-token",
+        "tok",
+        bad.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -233,17 +223,14 @@ fn seed_pushes_files_through_the_admin_api_and_names_a_bad_record() {
         "{err}"
     );
 
-    let out = Command::new(BIN)
-        .args([
-            "seed",
-            "--url",
-            &url,
-            "--admin-token",
-            "wrong",
-            good.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let out = run_to_end(&[
+        "seed",
+        "--url",
+        &url,
+        "--admin-token",
+        "wrong",
+        good.to_str().unwrap(),
+    ]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(

@@ -279,31 +279,13 @@ async fn accounts_see_only_their_own_records() {
         Some("ResourceNotFound"),
         "default account cannot see team-b's image"
     );
-    let body = br#"{"Id":20}"#.to_vec();
-    let h = app.tc3_headers(ACTION, &body, "AKIDteamb", "keyb", app.now());
-    let res = response_of(
-        app.client
-            .post(app.url())
-            .headers(h)
-            .body(body)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let res = app
+        .call_as(ACTION, json!({"Id": 20}), "AKIDteamb", "keyb")
+        .await;
     assert_eq!(res["ImageName"], "b-only");
-    let body = br#"{"Id":5427}"#.to_vec();
-    let h = app.tc3_headers(ACTION, &body, "AKIDteamb", "keyb", app.now());
-    let res = response_of(
-        app.client
-            .post(app.url())
-            .headers(h)
-            .body(body)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let res = app
+        .call_as(ACTION, json!({"Id": 5427}), "AKIDteamb", "keyb")
+        .await;
     assert_eq!(
         code(&res),
         Some("ResourceNotFound"),

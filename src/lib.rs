@@ -83,7 +83,8 @@ pub fn build_state_with(
         startup.extend(fixtures::load_paths(std::slice::from_ref(dir))?);
     }
     startup.extend(extra);
-    let store = Store::open(args.db.as_deref())?;
+    let store =
+        Store::open(args.db.as_deref())?.with_renderer(actions::registry::images::renderer())?;
     store.upsert_images(&startup)?;
     Ok(AppState::new(Inner {
         store: Arc::new(store),

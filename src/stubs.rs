@@ -25,9 +25,9 @@ pub enum Reply {
 }
 
 impl Reply {
-    pub fn into_result(self) -> Result<Map<String, Value>, ApiError> {
+    pub fn into_result(self) -> Result<crate::api::envelope::Answer, ApiError> {
         match self {
-            Self::Response(map) => Ok(map),
+            Self::Response(map) => Ok(crate::api::envelope::Answer::Fields(map)),
             Self::Error { code, message } => Err(ApiError::custom(&code, &message)),
         }
     }

@@ -5,6 +5,7 @@ pub mod registry;
 
 use serde_json::{Map, Value};
 
+use crate::api::envelope::Answer;
 use crate::error::ApiError;
 use crate::spec::{self, Action, Service};
 use registry::{Ctx, findings, images, scans};
@@ -29,15 +30,19 @@ pub const STATEFUL: &[&str] = &[
 ];
 
 /// Runs `action` with validated `params`; the answer is shaped to the response
-/// schema here, for every action alike.
+/// schema here, for every action alike (a pre-rendered record was shaped when it
+/// was rendered).
 pub async fn dispatch(
     ctx: &Ctx<'_>,
     svc: &'static Service,
     action: &'static Action,
     params: Map<String, Value>,
-) -> Result<Map<String, Value>, ApiError> {
+) -> Result<Answer, ApiError> {
+    if action.name == images::DETAIL {
+        return images::describe_detail(ctx, svc, action, params).await;
+    }
     let raw = run(ctx, action, params).await?;
-    Ok(answer(svc, action, &raw))
+    Ok(Answer::Fields(answer(svc, action, &raw)))
 }
 
 /// `raw` shaped to `action`'s response schema, without `RequestId` (the envelope
@@ -58,7 +63,6 @@ async fn run(
     params: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
     match action.name {
-        "DescribeAssetImageRegistryDetail" => images::describe_detail(ctx, params).await,
         "DescribeAssetImageRegistryList" => images::describe_list(ctx, params).await,
         "DescribeAssetImageRegistryListExport" => images::export_list(ctx, params).await,
         "DescribeAssetImageRegistrySummary" => images::describe_summary(ctx, params).await,

@@ -15,33 +15,41 @@ use crate::error::{ApiError, Language};
 pub const EMULATOR_HEADER: &str = "x-tcss-emulator";
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// What a successful call answers: the content of `Response` without `RequestId`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// The fields, shaped to the action's response schema.
+    Fields(Map<String, Value>),
+    /// The same, already encoded: the text of a JSON object (a pre-rendered record).
+    Rendered(String),
+}
+
 /// One API answer.
 #[derive(Debug)]
 pub struct Envelope {
     pub request_id: Uuid,
     pub lang: Language,
-    pub result: Result<Map<String, Value>, ApiError>,
+    pub result: Result<Answer, ApiError>,
 }
 
 impl Envelope {
     /// The JSON body.
     pub fn into_body(self) -> Vec<u8> {
-        let request_id = Value::String(self.request_id.to_string());
         let mut response = match self.result {
-            Ok(fields) => fields,
-            Err(err) => {
-                let mut error = Map::with_capacity(2);
-                error.insert("Code".into(), Value::String(err.code_str().into()));
-                error.insert(
-                    "Message".into(),
-                    Value::String(err.message(self.lang).into()),
-                );
-                let mut map = Map::with_capacity(2);
-                map.insert("Error".into(), Value::Object(error));
-                map
-            }
+            Ok(Answer::Rendered(text)) => match splice(&text, self.request_id) {
+                Some(body) => return body,
+                None => {
+                    tracing::error!("a pre-rendered answer is not a JSON object");
+                    error_fields(&ApiError::internal(), self.lang)
+                }
+            },
+            Ok(Answer::Fields(fields)) => fields,
+            Err(err) => error_fields(&err, self.lang),
         };
-        response.insert("RequestId".into(), request_id);
+        response.insert(
+            "RequestId".into(),
+            Value::String(self.request_id.to_string()),
+        );
         let mut outer = Map::with_capacity(1);
         outer.insert("Response".into(), Value::Object(response));
         // Serialising a Value cannot fail (string keys only).
@@ -55,6 +63,34 @@ impl Envelope {
             Err(e) => e.code_str(),
         }
     }
+}
+
+/// `{"Response": <object>}` with `"RequestId"` appended to `object`, the text of a
+/// JSON object: byte for byte what encoding the object's fields would write.
+fn splice(object: &str, request_id: Uuid) -> Option<Vec<u8>> {
+    let head = object.strip_prefix('{')?.strip_suffix('}')?;
+    let mut id = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    let id = request_id.hyphenated().encode_lower(&mut id);
+    let mut body = Vec::with_capacity(object.len() + id.len() + 32);
+    body.extend_from_slice(b"{\"Response\":{");
+    body.extend_from_slice(head.as_bytes());
+    if !head.is_empty() {
+        body.push(b',');
+    }
+    body.extend_from_slice(b"\"RequestId\":\"");
+    body.extend_from_slice(id.as_bytes());
+    body.extend_from_slice(b"\"}}");
+    Some(body)
+}
+
+/// `Error` with its code and message in `lang`.
+fn error_fields(err: &ApiError, lang: Language) -> Map<String, Value> {
+    let mut error = Map::with_capacity(2);
+    error.insert("Code".into(), Value::String(err.code_str().into()));
+    error.insert("Message".into(), Value::String(err.message(lang).into()));
+    let mut map = Map::with_capacity(2);
+    map.insert("Error".into(), Value::Object(error));
+    map
 }
 
 /// A JSON answer with the emulator's headers.
@@ -86,7 +122,9 @@ mod tests {
         let ok = Envelope {
             request_id: id,
             lang: Language::EnUs,
-            result: Ok(json!({"A": 1}).as_object().cloned().unwrap()),
+            result: Ok(Answer::Fields(
+                json!({"A": 1}).as_object().cloned().unwrap(),
+            )),
         };
         let body: Value = serde_json::from_slice(&ok.into_body()).unwrap();
         assert_eq!(
@@ -110,5 +148,39 @@ mod tests {
         );
         assert_eq!(body["Response"]["RequestId"], id.to_string());
         assert_eq!(code, "MissingParameter");
+    }
+
+    #[test]
+    fn a_rendered_answer_is_written_byte_for_byte_like_its_fields() {
+        let id = Uuid::new_v4();
+        for fields in [
+            json!({"A": 1, "B": "x\"y", "C": {"D": [1, 2]}, "E": "中文"}),
+            json!({}),
+        ] {
+            let map = fields.as_object().cloned().unwrap();
+            let text = serde_json::to_string(&map).unwrap();
+            let body = |answer| {
+                Envelope {
+                    request_id: id,
+                    lang: Language::EnUs,
+                    result: Ok(answer),
+                }
+                .into_body()
+            };
+            assert_eq!(
+                String::from_utf8(body(Answer::Rendered(text))).unwrap(),
+                String::from_utf8(body(Answer::Fields(map))).unwrap()
+            );
+        }
+        // A stored render that is not an object (a hand-edited database) is an
+        // internal error, never a broken body.
+        let body = Envelope {
+            request_id: id,
+            lang: Language::EnUs,
+            result: Ok(Answer::Rendered("[1]".into())),
+        }
+        .into_body();
+        let body: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["Response"]["Error"]["Code"], "InternalError");
     }
 }

@@ -15,7 +15,7 @@ use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream;
 use http_body_util::{BodyExt, Limited};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::actions;
@@ -181,7 +181,7 @@ async fn pipeline(
     req: Request,
     outcome: &mut Outcome,
     lang: &mut Language,
-) -> Result<Map<String, Value>, ApiError> {
+) -> Result<envelope::Answer, ApiError> {
     let (parts, body) = req.into_parts();
     let method = parts.method.as_str().to_string();
     if method != "GET" && method != "POST" {

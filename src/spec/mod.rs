@@ -10,7 +10,7 @@ mod shape;
 pub mod types;
 mod validate;
 
-pub use shape::{shape, zero_value};
+pub use shape::{Shaped, shape, zero_value};
 pub use types::{Action, Example, Kind, Member, Object, Service};
 pub use validate::{check_member, validate, validate_at, validate_partial};
 

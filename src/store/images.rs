@@ -1,9 +1,9 @@
 //! Image-registry records: lookups, upserts, deletes.
 
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::{Map, Value};
 
-use super::{Store, StoreError};
+use super::{Renderer, Store, StoreError};
 
 /// One image record. `fields` holds the API fields (without `Id`), as validated.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +37,48 @@ impl ImageRecord {
 
 const COLUMNS: &str = "id, account, record";
 
+/// A record as [`Store::find_detail`] found it: its pre-rendered answer, or the
+/// record itself when it has none.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Found {
+    Rendered(String),
+    Record(ImageRecord),
+}
+
+/// The row of `account`'s record with `id` and/or `image_id` (both must match when
+/// both are given; by `image_id` alone, the lowest Id wins), read by `read`. Columns:
+/// id, account, record, detail.
+fn lookup<T>(
+    conn: &Connection,
+    account: &str,
+    id: Option<i64>,
+    image_id: Option<&str>,
+    read: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Option<T>, StoreError> {
+    macro_rules! select {
+        ($where:literal) => {
+            concat!("SELECT id, account, record, detail FROM images", $where)
+        };
+    }
+    Ok(match (id, image_id) {
+        (Some(id), Some(image_id)) => conn
+            .prepare_cached(select!(" WHERE id = ?1 AND image_id = ?2 AND account = ?3"))?
+            .query_row(params![id, image_id, account], read)
+            .optional()?,
+        (Some(id), None) => conn
+            .prepare_cached(select!(" WHERE id = ?1 AND account = ?2"))?
+            .query_row(params![id, account], read)
+            .optional()?,
+        (None, Some(image_id)) => conn
+            .prepare_cached(select!(
+                " WHERE image_id = ?1 AND account = ?2 ORDER BY id LIMIT 1"
+            ))?
+            .query_row(params![image_id, account], read)
+            .optional()?,
+        (None, None) => None,
+    })
+}
+
 impl Store {
     /// The record of `account` with `id` and/or `image_id` (both must match when both
     /// are given; by `image_id` alone, the lowest Id wins).
@@ -46,29 +88,37 @@ impl Store {
         id: Option<i64>,
         image_id: Option<&str>,
     ) -> Result<Option<ImageRecord>, StoreError> {
-        let conn = self.conn();
-        let row = match (id, image_id) {
-            (Some(id), Some(image_id)) => conn
-                .prepare_cached(&format!(
-                    "SELECT {COLUMNS} FROM images WHERE id = ?1 AND image_id = ?2 AND account = ?3"
-                ))?
-                .query_row(params![id, image_id, account], ImageRecord::from_row)
-                .optional()?,
-            (Some(id), None) => conn
-                .prepare_cached(&format!(
-                    "SELECT {COLUMNS} FROM images WHERE id = ?1 AND account = ?2"
-                ))?
-                .query_row(params![id, account], ImageRecord::from_row)
-                .optional()?,
-            (None, Some(image_id)) => conn
-                .prepare_cached(&format!(
-                    "SELECT {COLUMNS} FROM images WHERE image_id = ?1 AND account = ?2 ORDER BY id LIMIT 1"
-                ))?
-                .query_row(params![image_id, account], ImageRecord::from_row)
-                .optional()?,
-            (None, None) => None,
-        };
+        let row = lookup(&self.conn(), account, id, image_id, ImageRecord::from_row)?;
         row.map(ImageRecord::decode).transpose()
+    }
+
+    /// Like [`Store::find_image`], but the record's pre-rendered answer when it has
+    /// one and no scan is running (the record is then not decoded).
+    pub fn find_detail(
+        &self,
+        account: &str,
+        id: Option<i64>,
+        image_id: Option<&str>,
+    ) -> Result<Option<Found>, StoreError> {
+        enum Raw {
+            Rendered(String),
+            Record((i64, String, String)),
+        }
+        let conn = self.conn();
+        // Read under the lock: a scan task sets it before letting go of the connection.
+        let rendered_ok = !self.maybe_scanning();
+        let row = lookup(&conn, account, id, image_id, |row| {
+            Ok(match row.get::<_, Option<String>>(3)? {
+                Some(detail) if rendered_ok => Raw::Rendered(detail),
+                _ => Raw::Record(ImageRecord::from_row(row)?),
+            })
+        })?;
+        drop(conn);
+        row.map(|raw| match raw {
+            Raw::Rendered(detail) => Ok(Found::Rendered(detail)),
+            Raw::Record(raw) => ImageRecord::decode(raw).map(Found::Record),
+        })
+        .transpose()
     }
 
     /// Any account's record with `id` (admin view).
@@ -100,7 +150,7 @@ impl Store {
     pub fn upsert_images(&self, records: &[ImageRecord]) -> Result<usize, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        insert_all(&tx, records)?;
+        insert_all(&tx, records, self.renderer.as_ref())?;
         tx.commit()?;
         Ok(records.len())
     }
@@ -110,7 +160,7 @@ impl Store {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         tx.execute("DELETE FROM images", [])?;
-        insert_all(&tx, records)?;
+        insert_all(&tx, records, self.renderer.as_ref())?;
         tx.commit()?;
         Ok(records.len())
     }
@@ -125,18 +175,21 @@ impl Store {
     }
 }
 
+/// Writes `records` (inserted or replaced by Id), each with its rendered answer.
 pub(super) fn insert_all(
     tx: &rusqlite::Transaction<'_>,
     records: &[ImageRecord],
+    renderer: Option<&Renderer>,
 ) -> Result<(), StoreError> {
     let mut stmt = tx.prepare_cached(
-        "INSERT INTO images (id, account, image_id, record) VALUES (?1, ?2, ?3, ?4)
+        "INSERT INTO images (id, account, image_id, record, detail) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (id) DO UPDATE SET account = excluded.account,
-             image_id = excluded.image_id, record = excluded.record",
+             image_id = excluded.image_id, record = excluded.record, detail = excluded.detail",
     )?;
     for r in records {
         let json = serde_json::to_string(&r.fields)?;
-        stmt.execute(params![r.id, r.account, r.image_id(), json])?;
+        let detail = renderer.and_then(|render| (render.render)(r));
+        stmt.execute(params![r.id, r.account, r.image_id(), json, detail])?;
     }
     Ok(())
 }

@@ -12,16 +12,17 @@ pub mod scans;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use rusqlite_migration::{M, Migrations};
 
-pub use images::ImageRecord;
+pub use images::{Found, ImageRecord};
 pub use scans::{Scan, Task};
 
 /// The ordered migrations; a new schema change is a new file appended here.
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_scans.sql"),
+    include_str!("../../migrations/0003_rendered_detail.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -34,11 +35,33 @@ pub enum StoreError {
     Json(#[from] serde_json::Error),
 }
 
-#[derive(Debug)]
 pub struct Store {
     conn: Mutex<Connection>,
     /// False only when no scan is running: lets the hot path skip scan queries.
     maybe_scanning: std::sync::atomic::AtomicBool,
+    /// Renders the `detail` column of every record written (none: left NULL).
+    renderer: Option<Renderer>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("maybe_scanning", &self.maybe_scanning)
+            .field("renderer", &self.renderer.as_ref().map(|r| &r.fingerprint))
+            .finish_non_exhaustive()
+    }
+}
+
+/// What writes a record's pre-rendered answer (the `detail` column): the store knows
+/// nothing of the API, the actions module supplies this.
+#[derive(Debug, Clone)]
+pub struct Renderer {
+    /// The rendered answer of a record, or `None` to leave it unrendered.
+    pub render: fn(&ImageRecord) -> Option<String>,
+    /// Changes whenever `render` would write something else for the same record
+    /// (another version, other rendering code): stored renders of another
+    /// fingerprint are cleared when the store is opened with this one.
+    pub fingerprint: String,
 }
 
 impl Store {
@@ -63,9 +86,41 @@ impl Store {
         let store = Self {
             conn: Mutex::new(conn),
             maybe_scanning: std::sync::atomic::AtomicBool::new(true),
+            renderer: None,
         };
         store.refresh_scanning()?;
         Ok(store)
+    }
+
+    /// This store, rendering each record it writes with `renderer`. Renders that a
+    /// renderer of another fingerprint wrote are cleared (and served from the record
+    /// until the record is written again).
+    pub fn with_renderer(mut self, renderer: Renderer) -> Result<Self, StoreError> {
+        {
+            let mut conn = self.conn();
+            let tx = conn.transaction()?;
+            let stored: Option<String> = tx
+                .query_row(
+                    "SELECT value FROM meta WHERE key = 'detail_renderer'",
+                    [],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if stored.as_deref() != Some(renderer.fingerprint.as_str()) {
+                tx.execute(
+                    "UPDATE images SET detail = NULL WHERE detail IS NOT NULL",
+                    [],
+                )?;
+                tx.execute(
+                    "INSERT INTO meta (key, value) VALUES ('detail_renderer', ?1)
+                     ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [&renderer.fingerprint],
+                )?;
+            }
+            tx.commit()?;
+        }
+        self.renderer = Some(renderer);
+        Ok(self)
     }
 
     /// Whether no call holds the connection right now: a short lookup may then run on

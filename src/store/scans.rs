@@ -109,7 +109,7 @@ impl Store {
                 ])?;
             }
         }
-        insert_all(&tx, records)?;
+        insert_all(&tx, records, self.renderer.as_ref())?;
         tx.commit()?;
         self.maybe_scanning.store(true, Ordering::Release);
         Ok(task)
@@ -150,7 +150,7 @@ impl Store {
                 stmt.execute(params![s.task, s.image, s.state, s.stopped_ms])?;
             }
         }
-        insert_all(&tx, records)?;
+        insert_all(&tx, records, self.renderer.as_ref())?;
         tx.commit()?;
         drop(conn);
         self.refresh_scanning()

@@ -76,3 +76,62 @@ fn file_database_persists_and_reopens_at_the_latest_schema() {
     assert_eq!(store.get_image(7).unwrap().unwrap().image_id(), "x");
     assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
 }
+
+fn render_name(r: &ImageRecord) -> Option<String> {
+    Some(format!("{{\"Name\":\"img{}\"}}", r.id))
+}
+
+#[test]
+fn records_carry_their_rendered_answer_until_the_renderer_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.db");
+    let renderer = |fingerprint: &str| Renderer {
+        render: render_name,
+        fingerprint: fingerprint.into(),
+    };
+    {
+        let store = Store::open(Some(&path))
+            .unwrap()
+            .with_renderer(renderer("v1"))
+            .unwrap();
+        store.upsert_images(&[record(1, "default", "a")]).unwrap();
+        assert_eq!(
+            store.find_detail("default", Some(1), None).unwrap(),
+            Some(Found::Rendered("{\"Name\":\"img1\"}".into()))
+        );
+        assert_eq!(
+            store.find_detail("default", None, Some("a")).unwrap(),
+            Some(Found::Rendered("{\"Name\":\"img1\"}".into()))
+        );
+        assert_eq!(store.find_detail("other", Some(1), None).unwrap(), None);
+    }
+    // The same renderer again: the renders stay.
+    {
+        let store = Store::open(Some(&path))
+            .unwrap()
+            .with_renderer(renderer("v1"))
+            .unwrap();
+        assert!(matches!(
+            store.find_detail("default", Some(1), None).unwrap(),
+            Some(Found::Rendered(_))
+        ));
+    }
+    // Another renderer: the old renders are gone, the record is served instead.
+    let store = Store::open(Some(&path))
+        .unwrap()
+        .with_renderer(renderer("v2"))
+        .unwrap();
+    assert_eq!(
+        store.find_detail("default", Some(1), None).unwrap(),
+        Some(Found::Record(record(1, "default", "a")))
+    );
+    // A running scan: the record, whose view shows live progress.
+    store.upsert_images(&[record(2, "default", "b")]).unwrap();
+    store
+        .maybe_scanning
+        .store(true, std::sync::atomic::Ordering::Release);
+    assert!(matches!(
+        store.find_detail("default", Some(2), None).unwrap(),
+        Some(Found::Record(_))
+    ));
+}

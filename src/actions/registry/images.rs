@@ -3,10 +3,52 @@
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use sha2::{Digest, Sha256};
+
 use super::{AssetFilter, Ctx, check_filters, descending, load, page, params, passes, sort_by};
+use crate::api::envelope::Answer;
 use crate::error::ApiError;
 use crate::exports::csv_field;
-use crate::spec;
+use crate::spec::{self, Action, Service, Shaped};
+use crate::store::{Found, ImageRecord, Renderer, fixtures};
+
+/// The action whose answers are pre-rendered.
+pub const DETAIL: &str = "DescribeAssetImageRegistryDetail";
+
+/// The `DescribeAssetImageRegistryDetail` answer of `record` while no scan runs:
+/// exactly what shaping its view would encode, written straight from the record.
+pub fn render_detail(record: &ImageRecord) -> Option<String> {
+    let svc = spec::tcss();
+    let action = svc.action(DETAIL)?;
+    let overlay = super::derived(record.id, &record.fields);
+    serde_json::to_string(&Shaped {
+        svc,
+        object: svc.object(action.output),
+        value: &record.fields,
+        overlay: &overlay,
+        skip: Some("RequestId"),
+    })
+    .ok()
+}
+
+/// The store's renderer of Detail answers. Its fingerprint is the version plus a
+/// digest of the bundled records' renders, so stored renders are redone when either
+/// changes.
+pub fn renderer() -> Renderer {
+    let mut digest = Sha256::new();
+    for record in fixtures::bundled().unwrap_or_default() {
+        digest.update(render_detail(&record).unwrap_or_default());
+    }
+    let digest = hex::encode(digest.finalize());
+    Renderer {
+        render: render_detail,
+        fingerprint: format!(
+            "{}/{}",
+            env!("CARGO_PKG_VERSION"),
+            digest.get(..16).unwrap_or("")
+        ),
+    }
+}
 
 /// The fields a list can be filtered and sorted on: `ImageRepoInfo`'s.
 fn image_field(name: &str) -> bool {
@@ -38,11 +80,14 @@ struct DetailRequest {
     image_id: Option<String>,
 }
 
-/// `DescribeAssetImageRegistryDetail`: one record by `Id` and/or `ImageId`.
+/// `DescribeAssetImageRegistryDetail`: one record by `Id` and/or `ImageId`. While
+/// no scan runs, the record's pre-rendered answer is served as it is.
 pub async fn describe_detail(
     ctx: &Ctx<'_>,
+    svc: &'static Service,
+    action: &'static Action,
     raw: Map<String, Value>,
-) -> Result<Map<String, Value>, ApiError> {
+) -> Result<Answer, ApiError> {
     let req: DetailRequest = params(raw)?;
     let image_id = req.image_id.filter(|s| !s.is_empty());
     if req.id.is_none() && image_id.is_none() {
@@ -51,38 +96,44 @@ pub async fn describe_detail(
             "参数`Id`和`ImageId`至少需要一个。",
         ));
     }
-    let what = match (&req.id, &image_id) {
-        (Some(id), Some(image)) => format!("Id `{id}` + ImageId `{image}`"),
-        (Some(id), None) => format!("Id `{id}`"),
-        (None, Some(image)) => format!("ImageId `{image}`"),
-        (None, None) => String::new(),
+    let not_found = |id: Option<u64>, image_id: Option<&str>| {
+        ApiError::image_not_found(&match (id, image_id) {
+            (Some(id), Some(image)) => format!("Id `{id}` + ImageId `{image}`"),
+            (Some(id), None) => format!("Id `{id}`"),
+            (None, Some(image)) => format!("ImageId `{image}`"),
+            (None, None) => String::new(),
+        })
     };
     // An Id beyond SQLite's integer range names no record.
     let id = match req.id.map(i64::try_from) {
-        Some(Err(_)) => return Err(ApiError::image_not_found(&what)),
+        Some(Err(_)) => return Err(not_found(req.id, image_id.as_deref())),
         Some(Ok(id)) => Some(id),
         None => None,
     };
     super::scans::settle(ctx).await?;
     let store = ctx.app.store.clone();
     let account = ctx.caller.account.clone();
-    let (record, running) = crate::actions::quick(&ctx.app.store, move || {
-        let Some(record) = store.find_image(&account, id, image_id.as_deref())? else {
-            return Ok((None, None));
-        };
-        let running = if store.maybe_scanning() {
-            store
+    let wanted = image_id.clone();
+    let found = crate::actions::quick(&ctx.app.store, move || {
+        let found = store.find_detail(&account, id, wanted.as_deref())?;
+        let running = match &found {
+            Some(Found::Record(record)) if store.maybe_scanning() => store
                 .running_scans(Some(&account))?
                 .into_iter()
-                .find(|s| s.image == record.id)
-        } else {
-            None
+                .find(|s| s.image == record.id),
+            _ => None,
         };
-        Ok((Some(record), running))
+        Ok(found.map(|found| (found, running)))
     })
     .await?;
-    let record = record.ok_or_else(|| ApiError::image_not_found(&what))?;
-    Ok(super::view_owned(record, running.as_ref(), ctx.now_ms))
+    match found {
+        None => Err(not_found(req.id, image_id.as_deref())),
+        Some((Found::Rendered(text), _)) => Ok(Answer::Rendered(text)),
+        Some((Found::Record(record), running)) => {
+            let view = super::view_owned(record, running.as_ref(), ctx.now_ms);
+            Ok(Answer::Fields(crate::actions::answer(svc, action, &view)))
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -173,13 +173,14 @@ pub fn view_owned(record: ImageRecord, running: Option<&Scan>, now_ms: i64) -> M
     let ImageRecord {
         id, fields: mut v, ..
     } = record;
-    let found = Finding::ALL.map(|kind| {
-        v.shift_remove(kind.field())
-            .and_then(|list| list.as_array().map(Vec::len))
-            .unwrap_or(0)
-    });
+    let derived = derived(id, &v);
+    for kind in Finding::ALL {
+        v.shift_remove(kind.field());
+    }
     v.shift_remove(SCAN_FAILURE);
-    v.insert("Id".into(), Value::from(id));
+    for (name, value) in derived {
+        v.insert(name.into(), value);
+    }
     if let Some(scan) = running {
         let progress = progress_at(scan, now_ms);
         let remaining = (scan.ends_ms - now_ms).max(0);
@@ -194,14 +195,27 @@ pub fn view_owned(record: ImageRecord, running: Option<&Scan>, now_ms: i64) -> M
             }
         }
     }
-    // Counts the fixture did not set follow the findings the record shows.
-    for (kind, n) in Finding::ALL.into_iter().zip(found) {
-        if !v.contains_key(kind.count_field()) {
-            let n = if findings_visible(&v, kind) { n } else { 0 };
-            v.insert(kind.count_field().into(), Value::from(n));
+    v
+}
+
+/// What a record's view adds to its fields when no scan is running: `Id`, and the
+/// counts the fixture did not set, following the findings the record shows.
+pub fn derived(id: i64, fields: &Map<String, Value>) -> Vec<(&'static str, Value)> {
+    let mut out = vec![("Id", Value::from(id))];
+    for kind in Finding::ALL {
+        if !fields.contains_key(kind.count_field()) {
+            let n = if findings_visible(fields, kind) {
+                fields
+                    .get(kind.field())
+                    .and_then(Value::as_array)
+                    .map_or(0, Vec::len)
+            } else {
+                0
+            };
+            out.push((kind.count_field(), Value::from(n)));
         }
     }
-    v
+    out
 }
 
 /// Settles every scan whose end has come, then returns the caller's records with
@@ -444,6 +458,41 @@ mod tests {
         );
         assert!(page(items.clone(), Some(101), None).is_err());
         assert!(page(items, Some(0), None).is_err());
+    }
+
+    #[test]
+    fn a_rendered_detail_is_the_answer_built_from_the_record() {
+        let svc = crate::spec::tcss();
+        let action = svc.action(images::DETAIL).unwrap();
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/registry-images.json"
+        ))
+        .unwrap();
+        let mut records = crate::store::fixtures::parse("registry-images.json", &text).unwrap();
+        records.extend(crate::store::fixtures::bundled().unwrap());
+        // Findings shown and hidden, counts set and derived, a failure to come.
+        records.push(ImageRecord {
+            id: 9,
+            account: "a".into(),
+            fields:
+                json!({"ScanStatus": "SCANNED", "CveStatus": "SCANNED", "RiskStatus": "SCANNING",
+                "Vulnerabilities": [{"CVEID": "a"}, {"CVEID": "b"}], "Risks": [{"Id": 1}],
+                "VirusCnt": 4, "ScanFailure": {"ScanVulError": "x"}, "ImageSize": 12})
+                .as_object()
+                .cloned()
+                .unwrap(),
+        });
+        assert!(records.len() > 60);
+        for record in &records {
+            let built = crate::actions::answer(svc, action, &view(record, None, 0));
+            assert_eq!(
+                images::render_detail(record).unwrap(),
+                serde_json::to_string(&built).unwrap(),
+                "record {}",
+                record.id
+            );
+        }
     }
 
     #[test]

@@ -17,11 +17,12 @@ use serde_json::{Map, Value};
 pub struct Entry {
     /// Position in the journal since start (survives clearing; never reused).
     pub seq: u64,
-    /// Emulator time of arrival, RFC 3339 with milliseconds.
-    pub time: String,
-    #[serde(skip)]
+    /// Emulator time of arrival (ms since the epoch); written as `time`, RFC 3339
+    /// with milliseconds (formatted when read, not on every call).
+    #[serde(rename = "time", serialize_with = "rfc3339_ms")]
     pub time_ms: i64,
-    pub request_id: String,
+    #[serde(serialize_with = "display")]
+    pub request_id: uuid::Uuid,
     pub action: Option<String>,
     pub secret_id: Option<String>,
     pub account: Option<String>,
@@ -33,6 +34,17 @@ pub struct Entry {
     pub canonical_request: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub string_to_sign: Option<String>,
+}
+
+fn rfc3339_ms<S: serde::Serializer>(ms: &i64, s: S) -> Result<S::Ok, S::Error> {
+    let time = chrono::DateTime::from_timestamp_millis(*ms)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_default();
+    s.serialize_str(&time)
+}
+
+fn display<S: serde::Serializer, T: std::fmt::Display>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(v)
 }
 
 /// The most of one string, list or object the journal keeps of a call's parameters:
@@ -68,7 +80,14 @@ pub fn keep_map(params: &Map<String, Value>) -> Value {
     let mut kept: Map<String, Value> = params
         .iter()
         .take(KEEP_ITEMS)
-        .map(|(k, v)| (k.chars().take(KEEP_CHARS).collect(), keep(v)))
+        .map(|(k, v)| {
+            let k = if k.len() <= KEEP_CHARS {
+                k.clone()
+            } else {
+                k.chars().take(KEEP_CHARS).collect()
+            };
+            (k, keep(v))
+        })
         .collect();
     if params.len() > KEEP_ITEMS {
         kept.insert(
@@ -180,9 +199,8 @@ mod tests {
     fn entry(action: &str, code: &str, t: i64) -> Entry {
         Entry {
             seq: 0,
-            time: String::new(),
             time_ms: t,
-            request_id: String::new(),
+            request_id: uuid::Uuid::nil(),
             action: Some(action.into()),
             secret_id: Some("id".into()),
             account: None,

@@ -13,6 +13,7 @@ pub mod error;
 pub mod exports;
 pub mod faults;
 pub mod journal;
+pub mod logging;
 pub mod metrics;
 pub mod ratelimit;
 pub mod signature;

@@ -31,13 +31,20 @@ fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
 }
 
 fn run(args: ServeArgs) -> ExitCode {
+    let log = tcss_emulator::logging::LogSink::stderr();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
-        .with_writer(std::io::stderr)
+        .with_writer(log.clone())
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
+    let code = serve(args, &log);
+    log.flush();
+    code
+}
+
+fn serve(args: ServeArgs, log: &tcss_emulator::logging::LogSink) -> ExitCode {
     let state = match tcss_emulator::build_state(&args, |k| std::env::var(k).ok()) {
         Ok(s) => s,
         Err(e) => {
@@ -52,7 +59,9 @@ fn run(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let log = log.clone();
     rt.block_on(async move {
+        log.spawn_flusher();
         let listener = match TcpListener::bind(args.listen).await {
             Ok(l) => l,
             Err(e) => {

@@ -29,6 +29,10 @@ pub struct CeilingArgs {
     /// Address to listen on (port 0: any free port; the address is printed).
     #[arg(long, default_value = "127.0.0.1:0")]
     pub listen: SocketAddr,
+    /// Busy work per answer, in ns (calibration: what a server that spends this much
+    /// more CPU per answer than the ceiling can reach on this machine).
+    #[arg(long, default_value_t = 0)]
+    pub spin_ns: u64,
 }
 
 /// The line the orchestrator waits for, as the emulator prints its own.
@@ -39,10 +43,10 @@ pub fn main(args: &CeilingArgs) -> crate::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    rt.block_on(serve(args.listen, body))
+    rt.block_on(serve(args.listen, body, Duration::from_nanos(args.spin_ns)))
 }
 
-async fn serve(listen: SocketAddr, body: Bytes) -> crate::Result<()> {
+async fn serve(listen: SocketAddr, body: Bytes, spin: Duration) -> crate::Result<()> {
     let listener = TcpListener::bind(listen).await?;
     println!("{READY_PREFIX}{}", listener.local_addr()?);
     loop {
@@ -55,7 +59,7 @@ async fn serve(listen: SocketAddr, body: Bytes) -> crate::Result<()> {
         };
         let _ = stream.set_nodelay(true);
         let body = body.clone();
-        let service = service_fn(move |req| answer(req, body.clone()));
+        let service = service_fn(move |req| answer(req, body.clone(), spin));
         tokio::spawn(async move {
             let _ = http1::Builder::new()
                 .timer(TokioTimer::new())
@@ -67,8 +71,18 @@ async fn serve(listen: SocketAddr, body: Bytes) -> crate::Result<()> {
     }
 }
 
-async fn answer(req: Request<Incoming>, body: Bytes) -> Result<Response<Full<Bytes>>, Infallible> {
+async fn answer(
+    req: Request<Incoming>,
+    body: Bytes,
+    spin: Duration,
+) -> Result<Response<Full<Bytes>>, Infallible> {
     let found = req.method() == Method::POST && req.uri().path() == "/";
+    if !spin.is_zero() {
+        let start = std::time::Instant::now();
+        while start.elapsed() < spin {
+            std::hint::spin_loop();
+        }
+    }
     // Read the request body, as any server must to keep the connection.
     let _ = req.into_body().collect().await;
     let mut res = if found {

@@ -61,6 +61,8 @@ pub struct LoadResult {
     pub p99_us: f64,
     /// CPU time of the server per answered request, in µs (filled in by `run`).
     pub server_cpu_us: f64,
+    /// Context switches of the server per answered request (filled in by `run`).
+    pub server_switches: f64,
 }
 
 impl LoadResult {
@@ -78,6 +80,7 @@ impl LoadResult {
             p50_us: f("p50_us")?,
             p99_us: f("p99_us")?,
             server_cpu_us: f64::NAN,
+            server_switches: f64::NAN,
         })
     }
 }
@@ -262,6 +265,7 @@ async fn run(args: &LoadArgs) -> crate::Result<LoadResult> {
         p50_us: percentile(&latencies, 0.50) / 1000.0,
         p99_us: percentile(&latencies, 0.99) / 1000.0,
         server_cpu_us: f64::NAN,
+        server_switches: f64::NAN,
     })
 }
 

@@ -127,6 +127,21 @@ pub fn cpu_ns(pid: u32) -> Option<u64> {
     Some(total)
 }
 
+/// Context switches (voluntary and not) of every thread of `pid` so far.
+pub fn switches(pid: u32) -> Option<u64> {
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
+    let mut total = 0;
+    for task in tasks.flatten() {
+        let status = std::fs::read_to_string(task.path().join("status")).unwrap_or_default();
+        total += status
+            .lines()
+            .filter(|l| l.contains("voluntary_ctxt_switches:"))
+            .filter_map(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+            .sum::<u64>();
+    }
+    Some(total)
+}
+
 /// `VmRSS` of `pid` from /proc, in KiB.
 pub fn rss_kib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
@@ -168,9 +183,10 @@ pub fn emulator(place: &Placement, binary: &Path, db: Option<&Path>) -> crate::R
     Server::spawn(emulator_command(place, binary, db), EMULATOR_READY)
 }
 
-pub fn ceiling(place: &Placement, me: &Path, body: &Path) -> crate::Result<Server> {
+pub fn ceiling(place: &Placement, me: &Path, body: &Path, spin_ns: u64) -> crate::Result<Server> {
     let mut cmd = place.command(me);
     cmd.arg("ceiling").arg("--body").arg(body);
+    cmd.args(["--spin-ns", &spin_ns.to_string()]);
     Server::spawn(cmd, crate::ceiling::READY_PREFIX)
 }
 

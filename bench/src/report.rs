@@ -22,6 +22,8 @@ pub struct Seeding {
 
 #[derive(Debug, Default)]
 pub struct Report {
+    /// Ceiling runs at concurrency 64 with busy work per answer: (µs, runs).
+    pub calibration: Vec<(u64, Vec<LoadResult>)>,
     pub quick: bool,
     pub pinned_cpu: Option<usize>,
     pub rounds: usize,
@@ -60,7 +62,7 @@ pub fn median(v: &[f64]) -> f64 {
     }
 }
 
-fn med_by(v: &[LoadResult], f: impl Fn(&LoadResult) -> f64) -> f64 {
+pub fn med_by(v: &[LoadResult], f: impl Fn(&LoadResult) -> f64) -> f64 {
     median(&v.iter().map(f).collect::<Vec<_>>())
 }
 
@@ -273,7 +275,7 @@ pub fn render(r: &Report) -> String {
     );
     let _ = writeln!(
         o,
-        "| concurrency | ceiling (req/s) | emulator (req/s) | emulator / ceiling | server CPU per answer: ceiling | emulator | errors |\n|---:|---:|---:|---:|---:|---:|---:|"
+        "| concurrency | ceiling (req/s) | emulator (req/s) | emulator / ceiling | server CPU per answer: ceiling | emulator | context switches per answer: ceiling | emulator | errors |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     );
     for t in &r.throughput {
         let c = med_by(&t.ceiling, |x| x.rps);
@@ -281,13 +283,15 @@ pub fn render(r: &Report) -> String {
         let errors: u64 = t.ceiling.iter().chain(&t.emulator).map(|x| x.errors).sum();
         let _ = writeln!(
             o,
-            "| {} | {} | {} | {:.0}% | {:.1} µs | {:.1} µs | {errors} |",
+            "| {} | {} | {} | {:.0}% | {:.1} µs | {:.1} µs | {:.2} | {:.2} | {errors} |",
             t.concurrency,
             with_thousands(c),
             with_thousands(e),
             e / c * 100.0,
             med_by(&t.ceiling, |x| x.server_cpu_us),
             med_by(&t.emulator, |x| x.server_cpu_us),
+            med_by(&t.ceiling, |x| x.server_switches),
+            med_by(&t.emulator, |x| x.server_switches),
         );
     }
     let _ = writeln!(
@@ -309,6 +313,48 @@ pub fn render(r: &Report) -> String {
                 "| {name} | {:.0} µs | {:.0} µs |",
                 med_by(v, |x| x.p50_us),
                 med_by(v, |x| x.p99_us)
+            );
+        }
+    }
+
+    if !r.calibration.is_empty() {
+        let ceiling64 = row64.map_or(f64::NAN, |t| med_by(&t.ceiling, |x| x.rps));
+        let _ = writeln!(
+            o,
+            "\n### Calibration: the ceiling with busy work\n\n\
+             The ceiling again at concurrency 64, spinning for a fixed time before each \
+             answer: how far req/s falls for each µs of server CPU per answer on this \
+             machine. With server and load generator on one core, the fall is not linear: \
+             once the server needs clearly more CPU per answer than the load generator, \
+             each answer's write wakes the load generator, which preempts the server \
+             (context switches per answer jump from ≈0.1 to ≈0.7).\n"
+        );
+        let _ = writeln!(
+            o,
+            "| server | req/s | of the ceiling | server CPU per answer | context switches per answer |\n|---|---:|---:|---:|---:|"
+        );
+        if let Some(t) = row64 {
+            for (name, v) in [("ceiling", &t.ceiling), ("emulator", &t.emulator)] {
+                let rps = med_by(v, |x| x.rps);
+                let _ = writeln!(
+                    o,
+                    "| {name} | {} | {:.0}% | {:.1} µs | {:.2} |",
+                    with_thousands(rps),
+                    rps / ceiling64 * 100.0,
+                    med_by(v, |x| x.server_cpu_us),
+                    med_by(v, |x| x.server_switches)
+                );
+            }
+        }
+        for (spin, v) in &r.calibration {
+            let rps = med_by(v, |x| x.rps);
+            let _ = writeln!(
+                o,
+                "| ceiling + {spin} µs busy work | {} | {:.0}% | {:.1} µs | {:.2} |",
+                with_thousands(rps),
+                rps / ceiling64 * 100.0,
+                med_by(v, |x| x.server_cpu_us),
+                med_by(v, |x| x.server_switches)
             );
         }
     }

@@ -48,6 +48,8 @@ pub struct RunArgs {
 }
 
 const CONCURRENCIES: [usize; 3] = [1, 8, 64];
+/// Busy work per answer (µs) of the calibration runs of the ceiling.
+const CALIBRATION_US: [u64; 4] = [2, 3, 4, 6];
 const DETAIL_ID: u64 = 5427;
 const BATCH: u64 = 100_000;
 
@@ -180,6 +182,7 @@ impl Ctx {
     ) -> Result<(LoadResult, Option<u64>)> {
         let addr = server.addr;
         let cpu_before = procs::cpu_ns(server.pid());
+        let switches_before = procs::switches(server.pid());
         let mut cmd = self.place.command(&self.me);
         cmd.arg("load")
             .args(["--addr", &addr.to_string()])
@@ -202,6 +205,7 @@ impl Ctx {
             .flatten();
         let out = child.wait_with_output()?;
         let cpu_after = procs::cpu_ns(server.pid());
+        let switches_after = procs::switches(server.pid());
         if !out.status.success() {
             return Err(format!("load run failed ({})", out.status).into());
         }
@@ -210,6 +214,9 @@ impl Ctx {
         let mut result = LoadResult::parse(line)?;
         if let (Some(a), Some(b)) = (cpu_before, cpu_after) {
             result.server_cpu_us = b.saturating_sub(a) as f64 / 1e3 / result.answered.max(1) as f64;
+        }
+        if let (Some(a), Some(b)) = (switches_before, switches_after) {
+            result.server_switches = b.saturating_sub(a) as f64 / result.answered.max(1) as f64;
         }
         if result.requests == 0 {
             return Err(format!("no successful request against {addr}").into());
@@ -279,7 +286,7 @@ fn throughput(ctx: &Ctx, rep: &mut Report) -> Result<()> {
     rep.body_bytes = body.len();
     let body_file = ctx.tmp.0.join("detail-5427.json");
     std::fs::write(&body_file, &body)?;
-    let ceiling = procs::ceiling(&ctx.place, &ctx.me, &body_file)?;
+    let ceiling = procs::ceiling(&ctx.place, &ctx.me, &body_file, 0)?;
 
     let mut rows: Vec<Throughput> = CONCURRENCIES
         .iter()
@@ -317,6 +324,24 @@ fn throughput(ctx: &Ctx, rep: &mut Report) -> Result<()> {
     rep.throughput = rows;
     ceiling.stop();
     emulator.stop();
+
+    // Calibration: the ceiling doing N µs of busy work per answer shows how req/s
+    // falls with CPU per answer on this machine, the emulator's place on that curve,
+    // and the CPU per answer the 75% target allows here.
+    for spin_us in CALIBRATION_US {
+        let ceiling = procs::ceiling(&ctx.place, &ctx.me, &body_file, spin_us * 1000)?;
+        let mut runs = Vec::new();
+        for _ in 0..ctx.rounds.div_ceil(2) {
+            runs.push(ctx.load(&ceiling, 64, Ids::One(DETAIL_ID), false)?.0);
+        }
+        ceiling.stop();
+        progress(&format!(
+            "calibration: ceiling + {spin_us} µs busy work: {:.0} req/s ({:.1} µs CPU/answer)",
+            report::med_by(&runs, |x| x.rps),
+            report::med_by(&runs, |x| x.server_cpu_us)
+        ));
+        rep.calibration.push((spin_us, runs));
+    }
     Ok(())
 }
 

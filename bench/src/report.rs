@@ -333,24 +333,19 @@ pub fn render(r: &Report) -> String {
             o,
             "| server | req/s | of the ceiling | server CPU per answer | context switches per answer |\n|---|---:|---:|---:|---:|"
         );
+        let mut rows: Vec<(String, &[LoadResult])> = Vec::new();
         if let Some(t) = row64 {
-            for (name, v) in [("ceiling", &t.ceiling), ("emulator", &t.emulator)] {
-                let rps = med_by(v, |x| x.rps);
-                let _ = writeln!(
-                    o,
-                    "| {name} | {} | {:.0}% | {:.1} µs | {:.2} |",
-                    with_thousands(rps),
-                    rps / ceiling64 * 100.0,
-                    med_by(v, |x| x.server_cpu_us),
-                    med_by(v, |x| x.server_switches)
-                );
-            }
+            rows.push(("ceiling".into(), &t.ceiling));
+            rows.push(("emulator".into(), &t.emulator));
         }
         for (spin, v) in &r.calibration {
+            rows.push((format!("ceiling + {spin} µs busy work"), v));
+        }
+        for (name, v) in rows {
             let rps = med_by(v, |x| x.rps);
             let _ = writeln!(
                 o,
-                "| ceiling + {spin} µs busy work | {} | {:.0}% | {:.1} µs | {:.2} |",
+                "| {name} | {} | {:.0}% | {:.1} µs | {:.2} |",
                 with_thousands(rps),
                 rps / ceiling64 * 100.0,
                 med_by(v, |x| x.server_cpu_us),

@@ -8,6 +8,8 @@ pub mod envelope;
 pub mod form;
 pub mod request;
 
+use std::future::Future;
+use std::task::Poll;
 use std::time::Instant;
 
 use axum::body::Body;
@@ -140,14 +142,19 @@ fn dropped_connection() -> Response {
 pub const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 async fn read_body(body: Body, limit: usize) -> Result<bytes::Bytes, ApiError> {
-    let collected = tokio::time::timeout(BODY_READ_TIMEOUT, Limited::new(body, limit).collect())
-        .await
-        .map_err(|_| {
-            ApiError::invalid_parameter(
-                "The request body did not arrive in time (10 s).",
-                "请求体未能按时到达（10秒）。",
-            )
-        })?;
+    let mut collect = std::pin::pin!(Limited::new(body, limit).collect());
+    // Most bodies arrive with the head: no timer for those.
+    let collected = match std::future::poll_fn(|cx| Poll::Ready(collect.as_mut().poll(cx))).await {
+        Poll::Ready(collected) => collected,
+        Poll::Pending => tokio::time::timeout(BODY_READ_TIMEOUT, collect)
+            .await
+            .map_err(|_| {
+                ApiError::invalid_parameter(
+                    "The request body did not arrive in time (10 s).",
+                    "请求体未能按时到达（10秒）。",
+                )
+            })?,
+    };
     match collected {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(e) if e.is::<http_body_util::LengthLimitError>() => {
@@ -224,10 +231,11 @@ async fn pipeline(
         .headers
         .iter()
         .map(|(n, v)| {
-            (
-                n.as_str().to_string(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
+            let value = match std::str::from_utf8(v.as_bytes()) {
+                Ok(v) => v.to_string(),
+                Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            };
+            (n.as_str().to_string(), value)
         })
         .collect();
     let incoming = Incoming {

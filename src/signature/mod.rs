@@ -80,8 +80,9 @@ impl Credential {
     }
 }
 
-/// A TC3 signing key derived for one (date, service): `(date, service, key)`.
-type DerivedKey = (String, String, [u8; 32]);
+/// A TC3 signing key derived for one (date, service), as a keyed HMAC:
+/// `(date, service, keyed)`.
+type DerivedKey = (String, String, tc3::HmacSha256);
 
 /// The credentials the emulator accepts, by SecretId.
 #[derive(Debug, Clone, Default)]
@@ -101,20 +102,24 @@ impl Credentials {
     }
 
     /// The TC3 signing key of `credential` for `date` and `service`.
-    fn signing_key(&self, credential: &Credential, date: &str, service: &str) -> [u8; 32] {
+    fn signing_key(&self, credential: &Credential, date: &str, service: &str) -> tc3::HmacSha256 {
         let mut cache = self.derived.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((d, s, key)) = cache.get(&credential.secret_id)
+        if let Some((d, s, keyed)) = cache.get(&credential.secret_id)
             && d == date
             && s == service
         {
-            return *key;
+            return keyed.clone();
         }
-        let key = tc3::signing_key(credential.secret_key.expose(), date, service);
+        let keyed = tc3::keyed(&tc3::signing_key(
+            credential.secret_key.expose(),
+            date,
+            service,
+        ));
         cache.insert(
             credential.secret_id.clone(),
-            (date.to_string(), service.to_string(), key),
+            (date.to_string(), service.to_string(), keyed.clone()),
         );
-        key
+        keyed
     }
     pub fn get(&self, secret_id: &str) -> Option<&Credential> {
         self.by_id.get(secret_id)
@@ -318,9 +323,7 @@ fn verify_tc3(
     } else {
         ""
     };
-    let date = chrono::DateTime::from_timestamp(ts, 0)
-        .map(|d| d.format("%Y-%m-%d").to_string())
-        .unwrap_or_default();
+    let date = tc3::utc_date(ts);
     let key = credentials.signing_key(credential, auth.date, auth.service);
 
     // The host as received first; in verify mode also without its port (Node SDK).
@@ -344,7 +347,7 @@ fn verify_tc3(
             .collect();
         let canonical = tc3::canonical_request(parts.method, query, &headers, &payload_hash);
         let sts = tc3::string_to_sign(&ts.to_string(), auth.date, auth.service, &canonical);
-        if auth.date == date && tc3::matches(&key, &sts, auth.signature) {
+        if auth.date == date && tc3::matches_keyed(&key, &sts, auth.signature) {
             return Ok(Caller {
                 secret_id: credential.secret_id.clone(),
                 account: credential.account.clone(),

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
 
-type HmacSha256 = Hmac<Sha256>;
+pub(crate) type HmacSha256 = Hmac<Sha256>;
 
 pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
 
@@ -131,6 +131,18 @@ fn hmac(key: &[u8], data: &[u8]) -> HmacSha256 {
     mac
 }
 
+/// The UTC date (`YYYY-MM-DD`) of a Unix time, as the credential scope names it
+/// (empty when out of range).
+pub fn utc_date(timestamp: i64) -> String {
+    use chrono::Datelike;
+    chrono::DateTime::from_timestamp(timestamp, 0)
+        .map(|t| {
+            let d = t.date_naive();
+            format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+        })
+        .unwrap_or_default()
+}
+
 /// The derived key `kSigning` for one secret key, date and service.
 pub fn signing_key(secret_key: &str, date: &str, service: &str) -> [u8; 32] {
     let k_date = hmac(format!("TC3{secret_key}").as_bytes(), date.as_bytes()).finalize();
@@ -148,12 +160,23 @@ pub fn sign(key: &[u8; 32], string_to_sign: &str) -> String {
 
 /// Constant-time check of a hex signature as sent.
 pub fn matches(key: &[u8; 32], string_to_sign: &str, sent_hex: &str) -> bool {
-    let Ok(sent) = hex::decode(sent_hex) else {
+    matches_keyed(&hmac(key, b""), string_to_sign, sent_hex)
+}
+
+/// [`matches`] with the HMAC already keyed (kept per key: keying hashes two blocks).
+pub(crate) fn matches_keyed(keyed: &HmacSha256, string_to_sign: &str, sent_hex: &str) -> bool {
+    let mut sent = [0u8; 32];
+    if hex::decode_to_slice(sent_hex, &mut sent).is_err() {
         return false;
-    };
-    hmac(key, string_to_sign.as_bytes())
-        .verify_slice(&sent)
-        .is_ok()
+    }
+    let mut mac = keyed.clone();
+    mac.update(string_to_sign.as_bytes());
+    mac.verify_slice(&sent).is_ok()
+}
+
+/// An HMAC keyed with `key`, ready for data.
+pub(crate) fn keyed(key: &[u8; 32]) -> HmacSha256 {
+    hmac(key, b"")
 }
 
 /// Builds the `Authorization` header a client would send (used by the crate's own
@@ -170,9 +193,7 @@ pub fn authorization_header(
     payload: &[u8],
     timestamp: i64,
 ) -> String {
-    let date = chrono::DateTime::from_timestamp(timestamp, 0)
-        .map(|d| d.format("%Y-%m-%d").to_string())
-        .unwrap_or_default();
+    let date = utc_date(timestamp);
     let canonical = canonical_request(
         method,
         canonical_query,
@@ -189,6 +210,14 @@ pub fn authorization_header(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn utc_dates_are_zero_padded() {
+        assert_eq!(utc_date(1_551_113_065), "2019-02-25");
+        assert_eq!(utc_date(0), "1970-01-01");
+        assert_eq!(utc_date(-86_400), "1969-12-31");
+        assert_eq!(utc_date(i64::MAX), "");
+    }
 
     // Tencent's worked example (signature method v3 document).
     const KEY: &str = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";

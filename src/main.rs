@@ -32,6 +32,7 @@ fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
 
 fn run(args: ServeArgs) -> ExitCode {
     let log = tcss_emulator::logging::LogSink::stderr();
+    log.install();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),

@@ -75,14 +75,13 @@ pub async fn handle(State(app): State<AppState>, req: Request) -> Response {
         .as_ref()
         .map(|c| c.secret_id.clone())
         .or(outcome.claimed_secret_id.take());
-    tracing::info!(
-        request_id = %request_id,
-        action = %Plain(outcome.action.as_deref().unwrap_or("-")),
-        secret_id = %Plain(secret_id.as_deref().unwrap_or("-")),
-        code = %Plain(code),
-        latency_us = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX),
-        "call"
-    );
+    crate::logging::call_line(&crate::logging::Call {
+        request_id: &request_id,
+        action: outcome.action.as_deref().unwrap_or("-"),
+        secret_id: secret_id.as_deref().unwrap_or("-"),
+        code,
+        latency_us: u64::try_from(latency.as_micros()).unwrap_or(u64::MAX),
+    });
     app.metrics.observe(
         outcome.known_action.unwrap_or("-"),
         code,
@@ -107,25 +106,6 @@ pub async fn handle(State(app): State<AppState>, req: Request) -> Response {
         return dropped_connection();
     }
     envelope.into_response()
-}
-
-/// Text from a client in a log line: as it is when it is a plain word (the common
-/// case, and cheaper), quoted and escaped otherwise (no forged lines or fields).
-struct Plain<'a>(&'a str);
-
-impl std::fmt::Display for Plain<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let plain = !self.0.is_empty()
-            && self
-                .0
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-_.:/".contains(&b));
-        if plain {
-            f.write_str(self.0)
-        } else {
-            write!(f, "{:?}", self.0)
-        }
-    }
 }
 
 /// A response whose body fails at once: hyper closes the connection without an

@@ -7,10 +7,6 @@ use tcss_emulator::config::{Cli, Command, HealthArgs, SeedArgs, ServeArgs};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
-// glibc's malloc was 17% of the server's CPU under load (see bench/README.md).
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {

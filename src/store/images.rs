@@ -148,19 +148,21 @@ impl Store {
 
     /// Inserts or replaces `records` by Id, all or nothing.
     pub fn upsert_images(&self, records: &[ImageRecord]) -> Result<usize, StoreError> {
+        let renders = render_all(self.renderer.as_ref(), records);
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        insert_all(&tx, records, self.renderer.as_ref())?;
+        insert_all(&tx, records, &renders)?;
         tx.commit()?;
         Ok(records.len())
     }
 
     /// Replaces every record with `records`, all or nothing.
     pub fn replace_images(&self, records: &[ImageRecord]) -> Result<usize, StoreError> {
+        let renders = render_all(self.renderer.as_ref(), records);
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         tx.execute("DELETE FROM images", [])?;
-        insert_all(&tx, records, self.renderer.as_ref())?;
+        insert_all(&tx, records, &renders)?;
         tx.commit()?;
         Ok(records.len())
     }
@@ -175,20 +177,55 @@ impl Store {
     }
 }
 
-/// Writes `records` (inserted or replaced by Id), each with its rendered answer.
+/// The rendered answers of `records` (none without a renderer). Large batches are
+/// split over the machine's cores, before the connection is locked: rendering is
+/// most of the CPU time of a bulk seed.
+pub(super) fn render_all(
+    renderer: Option<&Renderer>,
+    records: &[ImageRecord],
+) -> Vec<Option<String>> {
+    const PARALLEL_FROM: usize = 2048;
+    let Some(renderer) = renderer else {
+        return vec![None; records.len()];
+    };
+    let render = renderer.render;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    if threads < 2 || records.len() < PARALLEL_FROM {
+        return records.iter().map(render).collect();
+    }
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = records
+            .chunks(records.len().div_ceil(threads))
+            .map(|part| {
+                (
+                    part.len(),
+                    scope.spawn(move || part.iter().map(render).collect::<Vec<_>>()),
+                )
+            })
+            .collect();
+        parts
+            .into_iter()
+            // A renderer that panicked leaves its part unrendered (served from the record).
+            .flat_map(|(len, part)| part.join().unwrap_or_else(|_| vec![None; len]))
+            .collect()
+    })
+}
+
+/// Writes `records` (inserted or replaced by Id), each with its rendered answer
+/// (`renders[i]` for `records[i]`).
 pub(super) fn insert_all(
     tx: &rusqlite::Transaction<'_>,
     records: &[ImageRecord],
-    renderer: Option<&Renderer>,
+    renders: &[Option<String>],
 ) -> Result<(), StoreError> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO images (id, account, image_id, record, detail) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (id) DO UPDATE SET account = excluded.account,
              image_id = excluded.image_id, record = excluded.record, detail = excluded.detail",
     )?;
-    for r in records {
+    for (i, r) in records.iter().enumerate() {
         let json = serde_json::to_string(&r.fields)?;
-        let detail = renderer.and_then(|render| (render.render)(r));
+        let detail = renders.get(i).and_then(Option::as_deref);
         stmt.execute(params![r.id, r.account, r.image_id(), json, detail])?;
     }
     Ok(())

@@ -71,7 +71,10 @@ impl Store {
         let mut conn = match path {
             Some(p) => {
                 let conn = Connection::open(p)?;
-                conn.pragma_update(None, "journal_mode", "WAL")?;
+                // A rollback journal, not WAL: one connection, so WAL's concurrent
+                // readers buy nothing, and a bulk seed under WAL writes every page twice
+                // (log, then checkpoint): 100k records took 2.8 s instead of 1.9 s.
+                conn.pragma_update(None, "journal_mode", "TRUNCATE")?;
                 conn.pragma_update(None, "synchronous", "NORMAL")?;
                 // 64 MiB of page cache (the default 2 MiB spills during bulk seeding).
                 conn.pragma_update(None, "cache_size", -65_536)?;

@@ -4,7 +4,8 @@ use std::sync::atomic::Ordering;
 
 use rusqlite::{OptionalExtension, params};
 
-use super::{ImageRecord, Store, StoreError, images::insert_all};
+use super::images::{insert_all, render_all};
+use super::{ImageRecord, Store, StoreError};
 
 /// One image's scan within a task.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,7 +110,7 @@ impl Store {
                 ])?;
             }
         }
-        insert_all(&tx, records, self.renderer.as_ref())?;
+        insert_all(&tx, records, &render_all(self.renderer.as_ref(), records))?;
         tx.commit()?;
         self.maybe_scanning.store(true, Ordering::Release);
         Ok(task)
@@ -150,7 +151,7 @@ impl Store {
                 stmt.execute(params![s.task, s.image, s.state, s.stopped_ms])?;
             }
         }
-        insert_all(&tx, records, self.renderer.as_ref())?;
+        insert_all(&tx, records, &render_all(self.renderer.as_ref(), records))?;
         tx.commit()?;
         drop(conn);
         self.refresh_scanning()

@@ -135,3 +135,22 @@ fn records_carry_their_rendered_answer_until_the_renderer_changes() {
         Some(Found::Record(_))
     ));
 }
+
+#[test]
+fn a_large_batch_is_rendered_in_parts_and_in_order() {
+    let records: Vec<ImageRecord> = (1..=5000).map(|i| record(i, "default", "x")).collect();
+    let renderer = Renderer {
+        render: render_name,
+        fingerprint: "v".into(),
+    };
+    let renders = images::render_all(Some(&renderer), &records);
+    assert_eq!(renders.len(), records.len());
+    for (r, rendered) in records.iter().zip(&renders) {
+        assert_eq!(rendered.as_deref(), render_name(r).as_deref());
+    }
+    assert!(
+        images::render_all(None, &records)
+            .iter()
+            .all(Option::is_none)
+    );
+}

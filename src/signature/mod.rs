@@ -323,7 +323,6 @@ fn verify_tc3(
     } else {
         ""
     };
-    let date = tc3::utc_date(ts);
     let key = credentials.signing_key(credential, auth.date, auth.service);
 
     // The host as received first; in verify mode also without its port (Node SDK).
@@ -347,7 +346,7 @@ fn verify_tc3(
             .collect();
         let canonical = tc3::canonical_request(parts.method, query, &headers, &payload_hash);
         let sts = tc3::string_to_sign(&ts.to_string(), auth.date, auth.service, &canonical);
-        if auth.date == date && tc3::matches_keyed(&key, &sts, auth.signature) {
+        if tc3::is_utc_date(ts, auth.date) && tc3::matches_keyed(&key, &sts, auth.signature) {
             return Ok(Caller {
                 secret_id: credential.secret_id.clone(),
                 account: credential.account.clone(),

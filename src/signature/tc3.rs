@@ -81,7 +81,18 @@ pub fn parse_authorization(raw: &str) -> Result<Authorization<'_>, ApiError> {
 
 /// `lowerhex(SHA256(data))`.
 pub fn sha256_hex(data: &[u8]) -> String {
-    hex::encode(Sha256::digest(data))
+    let mut out = String::with_capacity(64);
+    push_sha256_hex(&mut out, data);
+    out
+}
+
+/// Appends `lowerhex(SHA256(data))` to `out` (a table lookup per byte; no
+/// intermediate string).
+fn push_sha256_hex(out: &mut String, data: &[u8]) {
+    let mut hex = [0u8; 64];
+    if hex::encode_to_slice(Sha256::digest(data), &mut hex).is_ok() {
+        out.extend(hex.iter().map(|&b| char::from(b)));
+    }
 }
 
 /// The canonical request. `headers` are `(lower-case name, value)` in signed order;
@@ -115,10 +126,21 @@ pub fn canonical_request(
 
 /// `TC3-HMAC-SHA256\nTIMESTAMP\nDATE/SERVICE/tc3_request\nhex(sha256(canonical))`.
 pub fn string_to_sign(timestamp: &str, date: &str, service: &str, canonical: &str) -> String {
-    format!(
-        "{ALGORITHM}\n{timestamp}\n{date}/{service}/tc3_request\n{}",
-        sha256_hex(canonical.as_bytes())
-    )
+    let mut out = String::with_capacity(ALGORITHM.len() + timestamp.len() + date.len() + 100);
+    for part in [
+        ALGORITHM,
+        "\n",
+        timestamp,
+        "\n",
+        date,
+        "/",
+        service,
+        "/tc3_request\n",
+    ] {
+        out.push_str(part);
+    }
+    push_sha256_hex(&mut out, canonical.as_bytes());
+    out
 }
 
 fn hmac(key: &[u8], data: &[u8]) -> HmacSha256 {
@@ -141,6 +163,27 @@ pub fn utc_date(timestamp: i64) -> String {
             format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
         })
         .unwrap_or_default()
+}
+
+/// Whether `date` is [`utc_date`] of `timestamp`, without writing it out (on every
+/// request).
+pub fn is_utc_date(timestamp: i64, date: &str) -> bool {
+    use chrono::Datelike;
+    fn number(digits: &[u8]) -> Option<u32> {
+        digits.iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    }
+    let Some(day) = chrono::DateTime::from_timestamp(timestamp, 0).map(|t| t.date_naive()) else {
+        return false;
+    };
+    let b = date.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && number(&b[..4]).and_then(|y| i32::try_from(y).ok()) == Some(day.year())
+        && number(&b[5..7]) == Some(day.month())
+        && number(&b[8..]) == Some(day.day())
 }
 
 /// The derived key `kSigning` for one secret key, date and service.
@@ -217,6 +260,13 @@ mod tests {
         assert_eq!(utc_date(0), "1970-01-01");
         assert_eq!(utc_date(-86_400), "1969-12-31");
         assert_eq!(utc_date(i64::MAX), "");
+        for ts in [1_551_113_065, 0, 1_700_000_000, 253_402_300_799] {
+            assert!(is_utc_date(ts, &utc_date(ts)), "{ts}");
+            assert!(!is_utc_date(ts + 86_400, &utc_date(ts)), "{ts}");
+        }
+        for wrong in ["2019-2-25", "2019-02-25 ", "2019/02/25", "+019-02-25", ""] {
+            assert!(!is_utc_date(1_551_113_065, wrong), "{wrong}");
+        }
     }
 
     // Tencent's worked example (signature method v3 document).

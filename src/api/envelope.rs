@@ -4,7 +4,7 @@
 //! `Content-Type: application/json` exactly: the Python SDK ignores an error body
 //! under any other value (`; charset=utf-8` included) or any other status.
 
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -95,13 +95,17 @@ fn error_fields(err: &ApiError, lang: Language) -> Map<String, Value> {
 
 /// A JSON answer with the emulator's headers.
 pub fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
-    let mut res = (status, body).into_response();
+    let mut res = Response::new(axum::body::Body::from(body));
+    *res.status_mut() = status;
     let headers = res.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
-    headers.insert(EMULATOR_HEADER, HeaderValue::from_static(VERSION));
+    headers.insert(
+        HeaderName::from_static(EMULATOR_HEADER),
+        HeaderValue::from_static(VERSION),
+    );
     res
 }
 

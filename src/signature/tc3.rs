@@ -113,12 +113,16 @@ pub fn canonical_request(
     for (name, value) in &sorted {
         out.push_str(name);
         out.push(':');
-        out.push_str(&value.trim().to_ascii_lowercase());
+        out.extend(value.trim().chars().map(|c| c.to_ascii_lowercase()));
         out.push('\n');
     }
     out.push('\n');
-    let names: Vec<&str> = sorted.iter().map(|(n, _)| *n).collect();
-    out.push_str(&names.join(";"));
+    for (i, (name, _)) in sorted.iter().enumerate() {
+        if i > 0 {
+            out.push(';');
+        }
+        out.push_str(name);
+    }
     out.push('\n');
     out.push_str(payload_hash);
     out

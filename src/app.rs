@@ -100,9 +100,8 @@ async fn limit_head(req: Request, next: Next) -> Response {
 
 /// The service each connection runs: cloud API calls (`/`) go straight to their
 /// handler, everything else through the router. The API path is the hot one: the
-/// router's layers (matching, boxing, middleware) cost about as much as a third of
-/// what the handler itself does for a Detail lookup. Both paths refuse oversized heads
-/// and turn a panic into an `InternalError` answer.
+/// router's matching, boxing and middleware were ≈6% of a Detail call's instructions.
+/// Both paths refuse oversized heads and turn a panic into an `InternalError` answer.
 #[derive(Clone)]
 pub struct App {
     state: AppState,

@@ -36,7 +36,7 @@ impl Envelope {
     /// The JSON body.
     pub fn into_body(self) -> Vec<u8> {
         let mut response = match self.result {
-            Ok(Answer::Rendered(text)) => match splice(&text, self.request_id) {
+            Ok(Answer::Rendered(text)) => match splice(text, self.request_id) {
                 Some(body) => return body,
                 None => {
                     tracing::error!("a pre-rendered answer is not a JSON object");
@@ -66,21 +66,22 @@ impl Envelope {
 }
 
 /// `{"Response": <object>}` with `"RequestId"` appended to `object`, the text of a
-/// JSON object: byte for byte what encoding the object's fields would write.
-fn splice(object: &str, request_id: Uuid) -> Option<Vec<u8>> {
-    let head = object.strip_prefix('{')?.strip_suffix('}')?;
+/// JSON object: byte for byte what encoding the object's fields would write. Written
+/// in place (a stored answer comes with room for this).
+fn splice(mut object: String, request_id: Uuid) -> Option<Vec<u8>> {
+    if !object.starts_with('{') || object.pop() != Some('}') {
+        return None;
+    }
     let mut id = [0u8; uuid::fmt::Hyphenated::LENGTH];
     let id = request_id.hyphenated().encode_lower(&mut id);
-    let mut body = Vec::with_capacity(object.len() + id.len() + 32);
-    body.extend_from_slice(b"{\"Response\":{");
-    body.extend_from_slice(head.as_bytes());
-    if !head.is_empty() {
-        body.push(b',');
+    object.insert_str(0, "{\"Response\":");
+    if object.len() > "{\"Response\":{".len() {
+        object.push(',');
     }
-    body.extend_from_slice(b"\"RequestId\":\"");
-    body.extend_from_slice(id.as_bytes());
-    body.extend_from_slice(b"\"}}");
-    Some(body)
+    for part in ["\"RequestId\":\"", id, "\"}}"] {
+        object.push_str(part);
+    }
+    Some(object.into_bytes())
 }
 
 /// `Error` with its code and message in `lang`.

@@ -41,9 +41,15 @@ const COLUMNS: &str = "id, account, record";
 /// record itself when it has none.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Found {
+    /// With [`RENDER_ROOM`] bytes of spare capacity.
     Rendered(String),
     Record(ImageRecord),
 }
+
+/// Spare capacity of a [`Found::Rendered`] text: room for the caller to wrap the
+/// answer (the API's envelope and `RequestId`) without another allocation. Answers
+/// are over a kilobyte, where allocating is not cheap.
+pub const RENDER_ROOM: usize = 96;
 
 /// The row of `account`'s record with `id` and/or `image_id` (both must match when
 /// both are given; by `image_id` alone, the lowest Id wins), read by `read`. Columns:
@@ -108,8 +114,12 @@ impl Store {
         // Read under the lock: a scan task sets it before letting go of the connection.
         let rendered_ok = !self.maybe_scanning();
         let row = lookup(&conn, account, id, image_id, |row| {
-            Ok(match row.get::<_, Option<String>>(3)? {
-                Some(detail) if rendered_ok => Raw::Rendered(detail),
+            Ok(match row.get_ref(3)?.as_str_or_null()? {
+                Some(detail) if rendered_ok => {
+                    let mut text = String::with_capacity(detail.len() + RENDER_ROOM);
+                    text.push_str(detail);
+                    Raw::Rendered(text)
+                }
                 _ => Raw::Record(ImageRecord::from_row(row)?),
             })
         })?;

@@ -15,7 +15,7 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::{Connection, OptionalExtension};
 use rusqlite_migration::{M, Migrations};
 
-pub use images::{Found, ImageRecord};
+pub use images::{Found, ImageRecord, RENDER_ROOM};
 pub use scans::{Scan, Task};
 
 /// The ordered migrations; a new schema change is a new file appended here.

@@ -70,16 +70,12 @@ impl Incoming {
             return Ok(BodyKind::None);
         }
         let ct = self.header("content-type")?.unwrap_or("");
-        let essence = ct
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        match essence.as_str() {
-            "application/json" => Ok(BodyKind::Json),
-            "application/x-www-form-urlencoded" => Ok(BodyKind::Form),
-            "multipart/form-data" => Ok(BodyKind::Multipart),
+        let essence = ct.split(';').next().unwrap_or("").trim();
+        let is = |kind: &str| essence.eq_ignore_ascii_case(kind);
+        match essence {
+            _ if is("application/json") => Ok(BodyKind::Json),
+            _ if is("application/x-www-form-urlencoded") => Ok(BodyKind::Form),
+            _ if is("multipart/form-data") => Ok(BodyKind::Multipart),
             "" if self.body.is_empty() => Ok(BodyKind::None),
             _ => Err(ApiError::invalid_parameter(
                 format!(
@@ -98,12 +94,12 @@ pub fn size_limit(method: &str, kind_hint: Option<&str>) -> usize {
     if method == "GET" {
         return GET_LIMIT;
     }
-    match kind_hint {
+    const FORM: &str = "application/x-www-form-urlencoded";
+    match kind_hint.map(str::trim_start) {
         Some(ct)
             if ct
-                .trim_start()
-                .to_ascii_lowercase()
-                .starts_with("application/x-www-form-urlencoded") =>
+                .get(..FORM.len())
+                .is_some_and(|t| t.eq_ignore_ascii_case(FORM)) =>
         {
             LEGACY_POST_LIMIT
         }

@@ -1,9 +1,12 @@
 //! Fixture documents. Invariants: never panics; an accepted document, written back
-//! out as a fixture document, parses to the same records.
+//! out as a fixture document, parses to the same records; each record's pre-rendered
+//! Detail answer is byte for byte the answer built from the record.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value, json};
+use tcss_emulator::actions::{self, registry};
+use tcss_emulator::spec;
 use tcss_emulator::store::fixtures;
 
 fuzz_target!(|data: &[u8]| {
@@ -29,4 +32,16 @@ fuzz_target!(|data: &[u8]| {
         Ok(&records),
         "fixture round trip changed records"
     );
+    let svc = spec::tcss();
+    let Some(detail) = svc.action(registry::images::DETAIL) else {
+        return;
+    };
+    for record in &records {
+        let built = actions::answer(svc, detail, &registry::view(record, None, 0));
+        assert_eq!(
+            registry::images::render_detail(record),
+            serde_json::to_string(&built).ok(),
+            "the rendered answer differs from the built one"
+        );
+    }
 });

@@ -311,6 +311,29 @@ mod tests {
     }
 
     #[test]
+    fn the_line_per_call_is_written_as_the_formatter_writes_it() {
+        let id = uuid::Uuid::nil();
+        let mut line = LineBuf::default();
+        line.format(&Call {
+            request_id: &id,
+            action: "DescribeAssetImageRegistryDetail",
+            secret_id: "AKID\"x y",
+            code: "Success",
+            latency_us: 42,
+        });
+        let text = &line.text;
+        let (time, rest) = text.split_once("  ").unwrap();
+        // 2026-11-29T03:12:39.841081Z
+        assert_eq!(time.len(), 27, "{text}");
+        assert!(time.ends_with('Z') && time.as_bytes()[10] == b'T', "{text}");
+        assert_eq!(
+            rest,
+            "INFO tcss_emulator::api: call request_id=00000000-0000-0000-0000-000000000000 \
+             action=DescribeAssetImageRegistryDetail secret_id=\"AKID\\\"x y\" code=Success latency_us=42\n"
+        );
+    }
+
+    #[test]
     fn a_terminal_gets_every_line_at_once() {
         let out = Shared::default();
         let sink = LogSink::new(Box::new(out.clone()), true);

@@ -97,48 +97,52 @@ pub const SCAN_FAILURE: &str = "ScanFailure";
 /// The error fields a `ScanFailure` may give.
 pub const SCAN_ERRORS: [&str; 3] = ["ScanVulError", "ScanVirusError", "ScanRiskError"];
 
-/// Checks a findings list (`Vulnerabilities`, ...) or `ScanFailure`; `None` when
-/// `name` is neither.
-fn check_extra(name: &str, value: Value) -> Option<Result<Value, String>> {
+/// Checks a findings list (`Vulnerabilities`, ...) or `ScanFailure`; the value back
+/// (`Err`) when `name` is neither.
+fn check_extra(name: &str, value: Value) -> Result<Result<Value, String>, Value> {
     let svc = spec::tcss();
     if name == SCAN_FAILURE {
         let Value::Object(map) = value else {
-            return Some(Err(format!(
+            return Ok(Err(format!(
                 "`{SCAN_FAILURE}` is an object of {}",
                 SCAN_ERRORS.join(", ")
             )));
         };
         for (k, v) in &map {
             if !SCAN_ERRORS.contains(&k.as_str()) {
-                return Some(Err(format!(
+                return Ok(Err(format!(
                     "`{SCAN_FAILURE}.{k}` is not one of {}",
                     SCAN_ERRORS.join(", ")
                 )));
             }
             if !v.is_string() {
-                return Some(Err(format!("`{SCAN_FAILURE}.{k}` must be a string")));
+                return Ok(Err(format!("`{SCAN_FAILURE}.{k}` must be a string")));
             }
         }
-        return Some(Ok(Value::Object(map)));
+        return Ok(Ok(Value::Object(map)));
     }
-    let (_, type_name) = FINDINGS.iter().find(|(field, _)| *field == name)?;
-    let object = svc.object_named(type_name)?;
+    let Some((_, type_name)) = FINDINGS.iter().find(|(field, _)| *field == name) else {
+        return Err(value);
+    };
+    let Some(object) = svc.object_named(type_name) else {
+        return Err(value);
+    };
     let Value::Array(items) = value else {
-        return Some(Err(format!("`{name}` must be an array of {type_name}")));
+        return Ok(Err(format!("`{name}` must be an array of {type_name}")));
     };
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.into_iter().enumerate() {
         let Value::Object(map) = item else {
-            return Some(Err(format!(
+            return Ok(Err(format!(
                 "`{name}.{i}` must be an object of type {type_name}"
             )));
         };
         match spec::validate_at(svc, object, map, &format!("{name}.{i}")) {
             Ok(m) => out.push(Value::Object(m)),
-            Err(e) => return Some(Err(e.en.into_owned())),
+            Err(e) => return Ok(Err(e.en.into_owned())),
         }
     }
-    Some(Ok(Value::Array(out)))
+    Ok(Ok(Value::Array(out)))
 }
 
 /// Parses one fixture document.
@@ -233,11 +237,14 @@ fn parse_record(record: Value) -> Result<ImageRecord, RecordError> {
         if value.is_null() {
             continue;
         }
-        if let Some(checked) = check_extra(&name, value.clone()) {
-            let value = checked.map_err(|e| (Some(id), Some(name.clone()), e))?;
-            fields.insert(name, value);
-            continue;
-        }
+        let value = match check_extra(&name, value) {
+            Ok(checked) => {
+                let value = checked.map_err(|e| (Some(id), Some(name.clone()), e))?;
+                fields.insert(name, value);
+                continue;
+            }
+            Err(value) => value,
+        };
         let Some(m) = member(&name) else {
             return Err((
                 Some(id),

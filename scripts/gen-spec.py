@@ -196,6 +196,39 @@ def build_objects(api: dict) -> dict:
     return out
 
 
+# --------------------------------------------------------------------------- filters
+
+FILTER_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+def documented_filters(api: dict, req_obj: str) -> list[str]:
+    """The filter names the documentation of a request's `Filters` member lists, in
+    documented order: `<li>Name - type - ...</li>` items, `Name 可取值：a,b`, lines or
+    `<br>` pieces that start with a name, or `"Name":"x"` in an inline example."""
+    doc = next((m.get("document", "") for m in api["objects"][req_obj]["members"]
+                if m["name"] == "Filters"), None)
+    if not doc:
+        return []
+    found = [m.group(1) for m in re.finditer(r"<li>\s*([A-Za-z][A-Za-z0-9_.]*)\s*[-:：\s]", doc)]
+    enum = re.search(r"可取值[：:]\s*([A-Za-z0-9_, ]+)", doc)
+    if enum:
+        found += [x.strip() for x in enum.group(1).split(",") if x.strip()]
+    if not found:
+        for piece in re.split(r"\n|<br\s*/?>|<p>", doc)[1:]:
+            m = re.match(r"\s*([A-Za-z][A-Za-z0-9_]*)(\s*[:：-]|\s+\S)", piece)
+            if m:
+                found.append(m.group(1))
+    if not found:
+        found = re.findall(r'"Name"\s*:\s*"([A-Za-z0-9_]+)"', doc)
+    if not found:
+        found = re.findall(r"Name字段可取值\s*\"([A-Za-z0-9_]+)\"", doc)
+    out: list[str] = []
+    for name in found:
+        if FILTER_NAME.fullmatch(name) and name not in out and name != "Name":
+            out.append(name)
+    return out
+
+
 # --------------------------------------------------------------------------- examples
 
 
@@ -579,6 +612,9 @@ def build_spec(api: dict, examples: dict, verbose: bool) -> dict:
             "input": req_obj,
             "output": resp_obj,
         }
+        filters = documented_filters(api, req_obj)
+        if filters:
+            actions[name]["filters"] = filters
 
     spec = {
         "actions": actions,
@@ -688,6 +724,8 @@ def dump_spec(spec: dict) -> str:
                     out.append("   ],")
                 else:
                     out.append('   "examples": [],')
+                if a.get("filters"):
+                    out.append(f'   "filters": {q(a["filters"])},')
                 out.append(f'   "input": {q(a["input"])},')
                 out.append(f'   "output": {q(a["output"])}')
                 out.append("  }" + ("," if ai < len(names) - 1 else ""))
@@ -792,7 +830,8 @@ def gen_rust(spec: dict) -> str:
         a = spec["actions"][name]
         head = (
             f'        Action {{ name: "{name}", deprecated: {str(a["deprecated"]).lower()}, '
-            f'input: {index[a["input"]]}, output: {index[a["output"]]}, examples: &['
+            f'input: {index[a["input"]]}, output: {index[a["output"]]}, '
+            f'filters: &[{", ".join(chr(34) + f + chr(34) for f in a.get("filters", []))}], examples: &['
         )
         if not a["examples"]:
             o.append(head + "] },")

@@ -17,7 +17,7 @@ use crate::clock::Clock;
 use crate::error::{ApiError, Language};
 use crate::ratelimit::RateLimiter;
 use crate::signature::{Credentials, Mode};
-use crate::store::{ImageRecord, Store};
+use crate::store::Store;
 
 /// Everything a request can reach. Cheap to clone.
 #[derive(Clone, Debug)]
@@ -38,8 +38,10 @@ pub struct Inner {
     pub exports: crate::exports::Exports,
     /// How long a registry image scan takes in emulator time.
     pub scan_duration: std::time::Duration,
+    /// How long asynchronous work of the resource model takes in emulator time.
+    pub task_duration: std::time::Duration,
     /// The records loaded at start, which `reset` goes back to.
-    pub startup: Arc<Vec<ImageRecord>>,
+    pub startup: Arc<crate::resources::fixtures::Document>,
 }
 
 impl Deref for AppState {

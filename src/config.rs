@@ -91,6 +91,12 @@ pub struct ServeArgs {
     #[arg(long, env = "TCSS_EMULATOR_SCAN_DURATION", default_value_t = 5)]
     pub scan_duration: u64,
 
+    /// Seconds of emulator time other asynchronous work takes: cluster access installs
+    /// and uninstalls, defence switches, refresh and asset sync tasks, container
+    /// isolation.
+    #[arg(long, env = "TCSS_EMULATOR_TASK_DURATION", default_value_t = 5)]
+    pub task_duration: u64,
+
     /// Calls the request journal keeps (oldest dropped first); 0 turns it off.
     #[arg(long, env = "TCSS_EMULATOR_JOURNAL_SIZE", default_value_t = 1000)]
     pub journal_size: usize,

@@ -315,6 +315,20 @@ impl ApiError {
         )
     }
 
+    /// No record of `resource` (e.g. `cluster`) has `key` (e.g. ``ClusterId `cls-1` ``).
+    pub fn not_found(resource: &str, key: &str) -> Self {
+        Self::new(
+            ErrorCode::ResourceNotFound,
+            format!("The resource does not exist: no {resource} with {key}."),
+            format!("资源不存在：没有{key}的{resource}。"),
+        )
+    }
+
+    /// An operation the record's state does not allow (e.g. a task still running).
+    pub fn failed_operation(en: impl Into<String>, zh: impl Into<String>) -> Self {
+        Self::new(ErrorCode::FailedOperation, en.into(), zh.into())
+    }
+
     pub fn internal() -> Self {
         Self::new(
             ErrorCode::InternalError,

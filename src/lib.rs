@@ -16,6 +16,7 @@ pub mod journal;
 pub mod logging;
 pub mod metrics;
 pub mod ratelimit;
+pub mod resources;
 pub mod signature;
 pub mod spec;
 pub mod store;
@@ -34,13 +35,14 @@ use tokio::net::TcpListener;
 
 use app::{AppState, Inner};
 use config::ServeArgs;
-use store::{Store, StoreError, fixtures};
+use resources::fixtures::{self, Document};
+use store::{Store, StoreError};
 
 /// Why the emulator could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("{0}")]
-    Fixture(#[from] fixtures::FixtureError),
+    Fixture(#[from] store::fixtures::FixtureError),
     #[error("{0}")]
     Store(#[from] StoreError),
     #[error("--init-dir `{0}` is not a directory")]
@@ -55,14 +57,14 @@ pub fn build_state(
     args: &ServeArgs,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<AppState, StartError> {
-    build_state_with(args, env, Vec::new())
+    build_state_with(args, env, Document::default())
 }
 
 /// [`build_state`] with `extra` records loaded after the fixtures and init directory.
 pub fn build_state_with(
     args: &ServeArgs,
     env: impl Fn(&str) -> Option<String>,
-    extra: Vec<store::ImageRecord>,
+    extra: Document,
 ) -> Result<AppState, StartError> {
     let mut startup = if args.fixtures.is_empty() {
         fixtures::bundled()?
@@ -85,7 +87,7 @@ pub fn build_state_with(
     startup.extend(extra);
     let store =
         Store::open(args.db.as_deref())?.with_renderer(actions::registry::images::renderer())?;
-    store.upsert_images(&startup)?;
+    store.upsert_document(&startup.images, &startup.records)?;
     Ok(AppState::new(Inner {
         store: Arc::new(store),
         credentials: signature::Credentials::new(args.effective_credentials(env)),
@@ -99,6 +101,7 @@ pub fn build_state_with(
         metrics: metrics::Metrics::default(),
         exports: exports::Exports::default(),
         scan_duration: Duration::from_secs(args.scan_duration),
+        task_duration: Duration::from_secs(args.task_duration),
         startup: Arc::new(startup),
     }))
 }

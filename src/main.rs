@@ -177,7 +177,7 @@ fn seed(args: &SeedArgs) -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        let records = match tcss_emulator::store::fixtures::parse(&name, &text) {
+        let records = match tcss_emulator::resources::fixtures::parse(&name, &text) {
             Ok(r) => r.len(),
             Err(e) => {
                 eprintln!("seed: {e}");

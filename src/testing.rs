@@ -38,8 +38,8 @@ use tokio::sync::oneshot;
 
 use crate::app::AppState;
 use crate::config::ServeArgs;
+use crate::resources::fixtures;
 use crate::signature::{Credential, Mode, SecretKey, tc3};
-use crate::store::fixtures;
 use crate::{StartError, build_state_with};
 
 /// The credential a test emulator accepts unless told otherwise.
@@ -78,6 +78,7 @@ impl Default for Builder {
                 signature: Mode::Verify,
                 journal_size: 1000,
                 scan_duration: 5,
+                task_duration: 5,
                 init_dir: None,
                 admin_token: None,
             },
@@ -142,7 +143,7 @@ impl Builder {
         if !self.bundled && self.args.fixtures.is_empty() {
             self.args.fixtures.push(PathBuf::from("none"));
         }
-        let mut extra = Vec::new();
+        let mut extra = crate::resources::fixtures::Document::default();
         for (i, doc) in self.documents.iter().enumerate() {
             extra.extend(fixtures::parse(&format!("fixture_json #{i}"), doc)?);
         }

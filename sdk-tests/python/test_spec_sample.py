@@ -53,6 +53,25 @@ def example_ids(request):
     return [int(i) for i in ids if isinstance(i, int) or (isinstance(i, str) and i.isdigit())]
 
 
+# Reads of the resource model: (collection, identifier field, request member), so that
+# the record an example names exists.
+READS = {
+    "DescribeAssetContainerDetail": ("containers", "ContainerID", "ContainerId"),
+    "DescribeAssetHostDetail": ("hosts", "HostID", "HostId"),
+    "DescribeAssetImageDetail": ("local_images", "ImageID", "ImageID"),
+    "DescribeClusterDetail": ("clusters", "ClusterId", "ClusterId"),
+    "DescribeAssetImageRegistryRegistryDetail": ("registries", "RegistryId", "RegistryId"),
+}
+
+
+def seed_read(emulator, name, request):
+    if name in READS:
+        collection, field, member = READS[name]
+        status, _, raw = emulator.admin("POST", "/_emulator/fixtures",
+                                        {collection: [{field: request[member]}]})
+        assert status == 200, raw
+
+
 @pytest.mark.parametrize("index", range(33))
 def test_sampled_action_through_its_typed_sdk_method(emulator, kit, index):
     actions = sample(kit.models)
@@ -63,6 +82,7 @@ def test_sampled_action_through_its_typed_sdk_method(emulator, kit, index):
     request = action["examples"][0]["request"]
     # Stateful actions look records up: give the example's Ids records to find.
     emulator.upsert_images([{"Id": i, "ImageName": "example-%d" % i} for i in example_ids(request)])
+    seed_read(emulator, name, request)
     req = getattr(kit.models, name + "Request")()
     req.from_json_string(json.dumps(request))
     status, _, raw = emulator.admin("GET", "/_emulator/actions")

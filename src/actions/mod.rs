@@ -29,6 +29,12 @@ pub const STATEFUL: &[&str] = &[
     "ModifyAssetImageRegistryScanStopOneKey",
 ];
 
+/// Whether `action` answers from the store: a registry-image action or one bound
+/// to a resource of the model.
+pub fn is_stateful(action: &str) -> bool {
+    STATEFUL.contains(&action) || crate::resources::bound(action).is_some()
+}
+
 /// Runs `action` with validated `params`; the answer is shaped to the response
 /// schema here, for every action alike (a pre-rendered record was shaped when it
 /// was rendered).
@@ -40,6 +46,10 @@ pub async fn dispatch(
 ) -> Result<Answer, ApiError> {
     if action.name == images::DETAIL {
         return images::describe_detail(ctx, svc, action, params).await;
+    }
+    if let Some((res, bind)) = crate::resources::bound(action.name) {
+        let raw = crate::resources::engine::call(ctx, res, bind, action, params).await?;
+        return Ok(Answer::Fields(answer(svc, action, &raw)));
     }
     let raw = run(ctx, action, params).await?;
     Ok(Answer::Fields(answer(svc, action, &raw)))

@@ -4,6 +4,7 @@
 //! `--admin-token`, every route but health needs `Authorization: Bearer <token>`.
 
 mod error;
+mod resources;
 mod tooling;
 
 use axum::extract::{DefaultBodyLimit, Path, Request, State};
@@ -18,7 +19,8 @@ use subtle::ConstantTimeEq;
 
 use crate::api::envelope::VERSION;
 use crate::app::AppState;
-use crate::store::{ImageRecord, fixtures};
+use crate::resources::fixtures::{self, Document};
+use crate::store::ImageRecord;
 pub use error::AdminError;
 
 /// Admin bodies may be large (bulk seeding).
@@ -52,6 +54,12 @@ pub fn router(state: AppState) -> Router<AppState> {
             get(tooling::list_requests).delete(tooling::clear_requests),
         )
         .route("/actions", get(tooling::list_actions))
+        .route("/resources", get(resources::list_resources))
+        .route("/resources/{name}", get(resources::list_records))
+        .route(
+            "/resources/{name}/{id}",
+            get(resources::get_record).delete(resources::delete_record),
+        )
         .route("/metrics", get(tooling::metrics))
         .layer(DefaultBodyLimit::max(ADMIN_BODY_LIMIT))
         .route_layer(middleware::from_fn_with_state(state, require_token));
@@ -114,9 +122,9 @@ async fn load_fixtures(
 ) -> Result<Json<Value>, AdminError> {
     let text = std::str::from_utf8(&body)
         .map_err(|_| AdminError::bad_request("the body is not UTF-8 text"))?;
-    let records = fixtures::parse("request body", text).map_err(AdminError::fixture)?;
+    let doc = fixtures::parse("request body", text).map_err(AdminError::fixture)?;
     let store = app.store.clone();
-    let n = run(move || store.upsert_images(&records)).await?;
+    let n = run(move || store.upsert_document(&doc.images, &doc.records)).await?;
     Ok(Json(json!({"upserted": n})))
 }
 
@@ -165,7 +173,7 @@ async fn reset(State(app): State<AppState>) -> Result<Json<Value>, AdminError> {
     let startup = app.startup.clone();
     let n = run(move || {
         store.clear_scans()?;
-        store.replace_images(&startup)
+        store.replace_document(&startup.images, &startup.records)
     })
     .await?;
     app.limiter.clear();
@@ -180,8 +188,20 @@ async fn reset(State(app): State<AppState>) -> Result<Json<Value>, AdminError> {
 /// so export → reset → import gives the same bytes back.
 async fn export_state(State(app): State<AppState>) -> Result<Response, AdminError> {
     let store = app.store.clone();
-    let records = run(move || store.list_images()).await?;
-    let doc = json!({"images": records.iter().map(record_json).collect::<Vec<_>>()});
+    let (images, records) = run(move || Ok((store.list_images()?, store.all_records()?))).await?;
+    let mut doc = serde_json::Map::new();
+    doc.insert(
+        "images".into(),
+        images.iter().map(record_json).collect::<Vec<_>>().into(),
+    );
+    for record in &records {
+        if let Value::Array(items) = doc
+            .entry(record.collection.clone())
+            .or_insert_with(|| Value::Array(Vec::new()))
+        {
+            items.push(resources::record_json(record));
+        }
+    }
     let body = serde_json::to_vec(&doc).map_err(|_| AdminError::internal())?;
     Ok(crate::api::envelope::json_response(StatusCode::OK, body))
 }
@@ -190,11 +210,11 @@ async fn export_state(State(app): State<AppState>) -> Result<Response, AdminErro
 async fn import_state(State(app): State<AppState>, body: Bytes) -> Result<Json<Value>, AdminError> {
     let text = std::str::from_utf8(&body)
         .map_err(|_| AdminError::bad_request("the body is not UTF-8 text"))?;
-    let records = fixtures::parse("request body", text).map_err(AdminError::fixture)?;
+    let doc: Document = fixtures::parse("request body", text).map_err(AdminError::fixture)?;
     let store = app.store.clone();
     let n = run(move || {
         store.clear_scans()?;
-        store.replace_images(&records)
+        store.replace_document(&doc.images, &doc.records)
     })
     .await?;
     Ok(Json(json!({"records": n})))

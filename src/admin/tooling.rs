@@ -143,7 +143,7 @@ pub async fn list_actions(State(app): State<AppState>) -> Json<Value> {
         .map(|a| {
             let how = if app.stubs.covers(a.name) {
                 "stubbed"
-            } else if actions::STATEFUL.contains(&a.name) {
+            } else if actions::is_stateful(a.name) {
                 "stateful"
             } else {
                 "example"

@@ -28,25 +28,25 @@ pub static TCSS_2020_11_01: Service = Service {
     name: "tcss",
     version: "2020-11-01",
     actions: &[
-        Action { name: "AddAndPublishNetworkFirewallPolicyDetail", deprecated: true, input: 14, output: 15, examples: &[
+        Action { name: "AddAndPublishNetworkFirewallPolicyDetail", deprecated: true, input: 14, output: 15, filters: &[], examples: &[
             Example {
                 request: r#"{"PolicyName":"NewStrategy","CustomPolicy":[{"Peer":[],"Direction":"FROM","Ports":[]}],"Description":"describe content","ClusterId":"cls-new","FromPolicyRule":1,"Namespace":"default","ToPolicyRule":2,"PodSelector":"a=b"}"#,
                 response: r#"{"TaskId":32501,"Result":"Succ"}"#,
             },
         ] },
-        Action { name: "AddAndPublishNetworkFirewallPolicyYamlDetail", deprecated: true, input: 16, output: 17, examples: &[
+        Action { name: "AddAndPublishNetworkFirewallPolicyYamlDetail", deprecated: true, input: 16, output: 17, filters: &[], examples: &[
             Example {
                 request: r#"{"PolicyName":"fshduis","Description":"desc of network firewall policy","ClusterId":"cls-hjsdfh","Yaml":"YXNkZmFzZGZhZHNmYXNkZmFzZGY="}"#,
                 response: r#"{"TaskId":32501,"Result":"Succ"}"#,
             },
         ] },
-        Action { name: "AddAssetImageRegistryRegistryDetail", deprecated: false, input: 18, output: 19, examples: &[
+        Action { name: "AddAssetImageRegistryRegistryDetail", deprecated: false, input: 18, output: 19, filters: &[], examples: &[
             Example {
                 request: r#"{"Username":"usename","Name":"admin","Url":"http://127.0.0.1:8080","RegistryVersion":"V2","RegistryRegion":"default","NetType":"public","Password":"password","RegistryType":"harbor"}"#,
                 response: r#"{"HealthCheckErr":"connect closed","NameRepeatErr":"name repeat err","RegistryId":1002}"#,
             },
         ] },
-        Action { name: "AddComplianceAssetPolicySetToWhitelist", deprecated: false, input: 20, output: 21, examples: &[
+        Action { name: "AddComplianceAssetPolicySetToWhitelist", deprecated: false, input: 20, output: 21, filters: &[], examples: &[
             Example {
                 request: r#"{"AssetPolicySetList":[{"CustomerPolicyItemIdSet":[13],"CustomerAssetItemId":15}]}"#,
                 response: r#"{}"#,
@@ -56,19 +56,19 @@ pub static TCSS_2020_11_01: Service = Service {
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "AddCompliancePolicyAssetSetToWhitelist", deprecated: false, input: 22, output: 23, examples: &[
+        Action { name: "AddCompliancePolicyAssetSetToWhitelist", deprecated: false, input: 22, output: 23, filters: &[], examples: &[
             Example {
                 request: r#"{"CustomerPolicyItemId":10001,"CustomerAssetItemIdSet":[10001,10002]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "AddCompliancePolicyItemToWhitelist", deprecated: false, input: 24, output: 25, examples: &[
+        Action { name: "AddCompliancePolicyItemToWhitelist", deprecated: false, input: 24, output: 25, filters: &[], examples: &[
             Example {
                 request: r#"{"CustomerPolicyItemIdSet":[10001,10002]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "AddEditAbnormalProcessRule", deprecated: false, input: 26, output: 27, examples: &[
+        Action { name: "AddEditAbnormalProcessRule", deprecated: false, input: 26, output: 27, filters: &[], examples: &[
             Example {
                 request: r#"{"RuleInfo":{"IsEnable":true,"RuleName":"customrule_20241014050108","ImageIds":["sha256:80d28bedfe5dec59da9ebf8e6260224ac9008ab5c11dbbe16ee3ba3e4439ac2c","sha256:8652b9f0cb4c0599575e5a003f5906876e10c1ceb2ab9fe1786712dac14a50cf","sha256:5d0da3dc976460b72c77d94c8a1ad043720b0416bfc16c52c45d4847e53fadb6","sha256:84b0f3f7f6f0416a2a8ef19ac765f43887503bd1ba4c81cb6fd2a4eb3da4e867","sha256:c059bfaa849c4d8e4aecaeb3a10c2d9b3d85f5165c66ad3a4d937758128c4d18","sha256:eeb6ee3f44bd0b5103bb561b4c16bcb82328cfe5809ab675bb17ab3a16c517c9","sha256:e57cb8aaa6a5a547a38bff69f54b86f1e9ed86a4ea8246f88ada3b0aa698cde0","sha256:d41059c812a8741c15695046857b90747aef9c7f9d67733962d7bbb025b9d159","sha256:7f8e468621fd9dc3eda2ea2294d684876c68d5df715bb18bd1caa3edabdde4b8","sha256:1ca2c2a1b554474b067257607aa811d191bd3314cb4c31f73eee7d97bed3ff98"],"RuleId":"670c35146a91d09858cd8398","ChildRules":[{"ProcessPath":"/root/customrule_20241014050108.out","RuleId":"670c35146a91d09858cd8399","RuleLevel":"HIGH","RuleMode":"RULE_MODE_ALERT"}]}}"#,
                 response: r#"{}"#,
@@ -78,103 +78,103 @@ pub static TCSS_2020_11_01: Service = Service {
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "AddEditAccessControlRule", deprecated: false, input: 28, output: 29, examples: &[
+        Action { name: "AddEditAccessControlRule", deprecated: false, input: 28, output: 29, filters: &[], examples: &[
             Example {
                 request: r#"{"RuleInfo":{"IsEnable":true,"RuleName":"llzlu_test","ImageIds":["sha256:eeb6ee3f44bd0b5103bb561b4c16bcb82328cfe5809ab675bb17ab3a16c517c9","sha256:2237821772abe2ea18714288644d774d33ea36b2017366da25f3d308c08fdea4"],"RuleId":"66f90eec43f38f311f8e22cf","ChildRules":[{"ProcessPath":"*/vi","RuleId":"66f90eec43f38f311f8e22d0","RuleMode":"RULE_MODE_ALERT","TargetFilePath":"/home/yunjing_testing_x86/*"}]}}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "AddEditImageAutoAuthorizedRule", deprecated: false, input: 30, output: 31, examples: &[
+        Action { name: "AddEditImageAutoAuthorizedRule", deprecated: false, input: 30, output: 31, filters: &[], examples: &[
             Example {
                 request: r#"{"RangeType":"MANUAL","HostIdSet":["be119857-7949-4650-aef5-9591b54091d0"],"MaxDailyCount":"1","RuleId":"1","IsEnabled":"1"}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "AddEditReverseShellWhiteList", deprecated: false, input: 32, output: 33, examples: &[
+        Action { name: "AddEditReverseShellWhiteList", deprecated: false, input: 32, output: 33, filters: &[], examples: &[
             Example {
                 request: r#"{"WhiteListInfo":{"DstIp":"127.0.0.1","ImageIds":["sha256:dabduwouo"],"DstPort":"12245","ProcessName":"processName"}}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "AddEditRiskSyscallWhiteList", deprecated: false, input: 34, output: 35, examples: &[
+        Action { name: "AddEditRiskSyscallWhiteList", deprecated: false, input: 34, output: 35, filters: &[], examples: &[
             Example {
                 request: r#"{"WhiteListInfo":{"ImageIds":["sha256:27501aa"],"SyscallNames":["chroot"],"ProcessPath":"/test/test"}}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "AddEditWarningRules", deprecated: false, input: 36, output: 37, examples: &[
+        Action { name: "AddEditWarningRules", deprecated: false, input: 36, output: 37, filters: &[], examples: &[
             Example {
                 request: r#"{"WarningRules":[{"BeginTime":"00:00","ControlBits":"00000000","EndTime":"23:59","Switch":"OFF","Type":"IMG_VUL"}]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "AddEscapeWhiteList", deprecated: false, input: 38, output: 39, examples: &[
+        Action { name: "AddEscapeWhiteList", deprecated: false, input: 38, output: 39, filters: &[], examples: &[
             Example {
                 request: r#"{"ImageIDs":["045513497bb2"],"EventType":["\"ESCAPE_DOCKER_API\""]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "AddIgnoreVul", deprecated: false, input: 40, output: 41, examples: &[
+        Action { name: "AddIgnoreVul", deprecated: false, input: 40, output: 41, filters: &[], examples: &[
             Example {
                 request: r#"{"List":[{"PocID":"pcmgr-70064","ImageIDs":["sha256:80beff5ff34259ceb7fbe9cd10b2d94912618f5b5595f234349c5bb0cd4f9211"],"ImageType":"2"}]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "AddNetworkFirewallPolicyDetail", deprecated: true, input: 42, output: 43, examples: &[
+        Action { name: "AddNetworkFirewallPolicyDetail", deprecated: true, input: 42, output: 43, filters: &[], examples: &[
             Example {
                 request: r#"{"PolicyName":"test-2","CustomPolicy":[{"Peer":[],"Direction":"FROM","Ports":[]}],"Description":"description1","ClusterId":"cls-fsdfw","FromPolicyRule":0,"Namespace":"default","ToPolicyRule":0,"PodSelector":"a=b"}"#,
                 response: r#"{"TaskId":32501,"Result":"Succ"}"#,
             },
         ] },
-        Action { name: "AddNetworkFirewallPolicyYamlDetail", deprecated: true, input: 44, output: 45, examples: &[
+        Action { name: "AddNetworkFirewallPolicyYamlDetail", deprecated: true, input: 44, output: 45, filters: &[], examples: &[
             Example {
                 request: r#"{"PolicyName":"policyname","Description":"describe content","ClusterId":"cls-dsfsdf","Yaml":"YXNkZmFzZGZhZHNmYXNkZmFzZGY="}"#,
                 response: r#"{"TaskId":32501,"Result":"Succ"}"#,
             },
         ] },
-        Action { name: "AddOrModifyMaliciousConnectionWhiteList", deprecated: false, input: 46, output: 47, examples: &[
+        Action { name: "AddOrModifyMaliciousConnectionWhiteList", deprecated: false, input: 46, output: 47, filters: &[], examples: &[
             Example {
                 request: r#"{"RequestType":"IP"}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "AddOrModifyVirusWhiteListRule", deprecated: false, input: 48, output: 49, examples: &[
+        Action { name: "AddOrModifyVirusWhiteListRule", deprecated: false, input: 48, output: 49, filters: &[], examples: &[
             Example {
                 request: r#"{"Md5List":["fc7fd32908d50c4e2a0b40acbc5b281a"],"Scope":1,"Id":256,"Remark":"image"}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "CheckNetworkFirewallPolicyYaml", deprecated: true, input: 59, output: 60, examples: &[
+        Action { name: "CheckNetworkFirewallPolicyYaml", deprecated: true, input: 59, output: 60, filters: &[], examples: &[
             Example {
                 request: r#"{"PolicyName":"sdfhuiwhiw","Description":"description1","ClusterId":"cls-shuiwf","Yaml":"YXNkZmFzZGZhZHNmYXNkZmFzZGY="}"#,
                 response: r#"{"TaskId":32501,"Result":"Succ"}"#,
             },
         ] },
-        Action { name: "CheckRepeatAssetImageRegistry", deprecated: false, input: 61, output: 62, examples: &[
+        Action { name: "CheckRepeatAssetImageRegistry", deprecated: false, input: 61, output: 62, filters: &[], examples: &[
             Example {
                 request: r#"{"Name":"test-name"}"#,
                 response: r#"{"IsRepeat":true}"#,
             },
         ] },
-        Action { name: "ConfirmNetworkFirewallPolicy", deprecated: true, input: 95, output: 96, examples: &[
+        Action { name: "ConfirmNetworkFirewallPolicy", deprecated: true, input: 95, output: 96, filters: &[], examples: &[
             Example {
                 request: r#"{"ClusterId":"cls-1324","Id":[1]}"#,
                 response: r#"{"TaskId":32501,"Result":"Succ"}"#,
             },
         ] },
-        Action { name: "CreateAbnormalProcessRulesExportJob", deprecated: false, input: 101, output: 102, examples: &[
+        Action { name: "CreateAbnormalProcessRulesExportJob", deprecated: false, input: 101, output: 102, filters: &["RuleType", "Status"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"JobId":"f8be02cc-5c2f-49d8-9bbf-79fcf5ac****"}"#,
             },
         ] },
-        Action { name: "CreateAccessControlsRuleExportJob", deprecated: false, input: 103, output: 104, examples: &[
+        Action { name: "CreateAccessControlsRuleExportJob", deprecated: false, input: 103, output: 104, filters: &["RuleType", "Status"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"JobId":"7e509aa8-24a6-4d7c-8e77-4222be2e****"}"#,
             },
         ] },
-        Action { name: "CreateAssetImageRegistryScanTask", deprecated: false, input: 107, output: 108, examples: &[
+        Action { name: "CreateAssetImageRegistryScanTask", deprecated: false, input: 107, output: 108, filters: &[], examples: &[
             Example {
                 request: r#"{"All":false,"Id":[1256299843],"OnlyScanLatest":false}"#,
                 response: r#"{"TaskID":2}"#,
@@ -184,247 +184,247 @@ pub static TCSS_2020_11_01: Service = Service {
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "CreateAssetImageRegistryScanTaskOneKey", deprecated: false, input: 105, output: 106, examples: &[
+        Action { name: "CreateAssetImageRegistryScanTaskOneKey", deprecated: false, input: 105, output: 106, filters: &[], examples: &[
             Example {
                 request: r#"{"All":true,"ScanType":["CVE","RISK"]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "CreateAssetImageScanSetting", deprecated: false, input: 109, output: 110, examples: &[
+        Action { name: "CreateAssetImageScanSetting", deprecated: false, input: 109, output: 110, filters: &[], examples: &[
             Example {
                 request: r#"{"Enable":true,"ScanTime":"00:00","ScanPeriod":1,"ScanVirus":true,"ScanRisk":true,"ScanVul":true,"ScanEndTime":"02:00"}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "CreateAssetImageScanTask", deprecated: false, input: 111, output: 112, examples: &[
+        Action { name: "CreateAssetImageScanTask", deprecated: false, input: 111, output: 112, filters: &[], examples: &[
             Example {
                 request: r#"{"ScanVirus":true,"ScanRisk":true,"ScanVul":true,"All":true,"Images":[]}"#,
                 response: r#"{"TaskID":"6013a6c334b9a9000cf519be"}"#,
             },
         ] },
-        Action { name: "CreateAssetImageVirusExportJob", deprecated: false, input: 113, output: 114, examples: &[
+        Action { name: "CreateAssetImageVirusExportJob", deprecated: false, input: 113, output: 114, filters: &[], examples: &[
             Example {
                 request: r#"{"Filters":[{"Name":"RiskLevel","Values":["1"],"ExactMatch":true}],"Limit":1,"Offset":1,"By":"RiskLevel","Order":"desc","ExportField":["FileName","RiskLevel","Path","Size","VirusName","Tags"],"ImageID":"sha256:3cd27ee8bd44dc55e2efecf499e0e8c26216cf535c45891a9b1805fbc39d60a3"}"#,
                 response: r#"{"JobId":"8ddb3db7-6d50-48ee-bdcb-9cc37d49aa3c"}"#,
             },
         ] },
-        Action { name: "CreateCheckComponent", deprecated: false, input: 115, output: 116, examples: &[
+        Action { name: "CreateCheckComponent", deprecated: false, input: 115, output: 116, filters: &[], examples: &[
             Example {
                 request: r#"{"ClusterInfoList":[{"ClusterId":"cls-0zmsjvko","ClusterRegion":"ap-guangzho"}]}"#,
                 response: r#"{"InstallResult":"InstallSucc"}"#,
             },
         ] },
-        Action { name: "CreateClusterAccess", deprecated: false, input: 117, output: 118, examples: &[
+        Action { name: "CreateClusterAccess", deprecated: false, input: 117, output: 118, filters: &[], examples: &[
             Example {
                 request: r#"{"ClusterIDs":["abc"]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "CreateClusterCheckTask", deprecated: false, input: 119, output: 120, examples: &[
+        Action { name: "CreateClusterCheckTask", deprecated: false, input: 119, output: 120, filters: &[], examples: &[
             Example {
                 request: r#"{"ClusterCheckTaskList":[{"ClusterId":"cls-0zmsjvko","ClusterRegion":"ap-guangzho"}]}"#,
                 response: r#"{"CreateResult":"Succ","NewTaskID":"4647204fb0f965430b999ffb1f8d974d","TaskId":0}"#,
             },
         ] },
-        Action { name: "CreateComplianceTask", deprecated: false, input: 121, output: 122, examples: &[
+        Action { name: "CreateComplianceTask", deprecated: false, input: 121, output: 122, filters: &[], examples: &[
             Example {
                 request: r#"{"AssetTypeSet":["ASSET_CONTAINER"]}"#,
                 response: r#"{"TaskId":1001}"#,
             },
         ] },
-        Action { name: "CreateComponentExportJob", deprecated: false, input: 123, output: 124, examples: &[
+        Action { name: "CreateComponentExportJob", deprecated: false, input: 123, output: 124, filters: &["ComponentName", "ComponentVersion", "ComponentType", "VulLevel", "HasVul"], examples: &[
             Example {
                 request: r#"{"ImageID":"10001"}"#,
                 response: r#"{"JobId":"10001"}"#,
             },
         ] },
-        Action { name: "CreateDefenceVulExportJob", deprecated: false, input: 125, output: 126, examples: &[
+        Action { name: "CreateDefenceVulExportJob", deprecated: false, input: 125, output: 126, filters: &["Level", "CVEID"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"JobId":"27501aaed5e639693783321219989889"}"#,
             },
         ] },
-        Action { name: "CreateEmergencyVulExportJob", deprecated: false, input: 127, output: 128, examples: &[
+        Action { name: "CreateEmergencyVulExportJob", deprecated: false, input: 127, output: 128, filters: &["Level", "Tags", "CanBeFixed", "CVEID", "ImageID", "ImageName", "ContainerID", "ContainerName", "ComponentName", "ComponentVersion"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"JobId":"10001"}"#,
             },
         ] },
-        Action { name: "CreateEscapeEventsExportJob", deprecated: false, input: 129, output: 130, examples: &[
+        Action { name: "CreateEscapeEventsExportJob", deprecated: false, input: 129, output: 130, filters: &[], examples: &[
             Example {
                 request: r#"{"ExportField":["Name"]}"#,
                 response: r#"{"JobId":"29b37d86-adcd-43d1-b21a-640e82965199"}"#,
             },
         ] },
-        Action { name: "CreateEscapeWhiteListExportJob", deprecated: false, input: 131, output: 132, examples: &[
+        Action { name: "CreateEscapeWhiteListExportJob", deprecated: false, input: 131, output: 132, filters: &["EventType", "ImageName", "ImageID"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"JobId":"73805b97-0e40-4249-8fe5-f1e38de1c28a"}"#,
             },
         ] },
-        Action { name: "CreateExportComplianceStatusListJob", deprecated: false, input: 133, output: 134, examples: &[
+        Action { name: "CreateExportComplianceStatusListJob", deprecated: false, input: 133, output: 134, filters: &[], examples: &[
             Example {
                 request: r#"{"AssetType":"ASSET_CONTAINER","ExportByAsset":false,"ExportAll":false,"IdList":[]}"#,
                 response: r#"{"JobId":"e4409223-8e92-45db-a857-11b1ff547c79"}"#,
             },
         ] },
-        Action { name: "CreateHostExportJob", deprecated: false, input: 135, output: 136, examples: &[
+        Action { name: "CreateHostExportJob", deprecated: false, input: 135, output: 136, filters: &["Status", "HostName", "Group", "HostIP", "HostID", "DockerVersion", "MachineType", "DockerStatus", "ProjectID", "Tag"], examples: &[
             Example {
                 request: r#"{"ExportField":["HostName","HostIP","PublicIp","Group","InstanceID","MachineType","Status","DockerVersion","ContainerdVersion","DockerFileSystemDriver","ImageCnt","ContainerCnt"]}"#,
                 response: r#"{"JobId":"73805b97-0e40-4249-8fe5-f1e38de1c28a"}"#,
             },
         ] },
-        Action { name: "CreateImageExportJob", deprecated: false, input: 137, output: 138, examples: &[
+        Action { name: "CreateImageExportJob", deprecated: false, input: 137, output: 138, filters: &["ImageName", "ScanStatus", "ImageID", "SecurityRisk"], examples: &[
             Example {
                 request: r#"{"ExportField":["ImageName"]}"#,
                 response: r#"{"DownloadUrl":"sfsfsfsfsfs","JobId":"jobid-dafdhj"}"#,
             },
         ] },
-        Action { name: "CreateK8sApiAbnormalEventExportJob", deprecated: false, input: 139, output: 140, examples: &[
+        Action { name: "CreateK8sApiAbnormalEventExportJob", deprecated: false, input: 139, output: 140, filters: &["TimeRange", "MatchRules", "RiskLevel", "Status", "MatchRuleType", "ClusterRunningStatus", "ClusterName", "ClusterID"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"JobId":"06ac844d-4f9d-43f8-b00e-45bc74dd****"}"#,
             },
         ] },
-        Action { name: "CreateK8sApiAbnormalRuleExportJob", deprecated: false, input: 141, output: 142, examples: &[
+        Action { name: "CreateK8sApiAbnormalRuleExportJob", deprecated: false, input: 141, output: 142, filters: &["RuleType", "Status"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"JobId":"a3ce7861-e09f-44a2-a4b2-e7649a93****"}"#,
             },
         ] },
-        Action { name: "CreateK8sApiAbnormalRuleInfo", deprecated: false, input: 143, output: 144, examples: &[
+        Action { name: "CreateK8sApiAbnormalRuleInfo", deprecated: false, input: 143, output: 144, filters: &[], examples: &[
             Example {
                 request: r#"{"RuleInfo":{"RuleName":"rulename1","Status":true,"RuleInfoList":[{"Scope":"{\"Verb\":\"create\",\"RequestURI\":\"/api/v1/pods\",\"SourceIPS\":\"10.255.0.43\",\"UserAgent\":\"kubectl\"}","Action":"RULE_MODE_ALERT","RiskLevel":"NOTICE","Status":true,"IsDelete":false}],"EffectClusterIDSet":[],"RuleType":"USER_DEFINED_RULE","EffectAllCluster":true},"CopySrcRuleID":""}"#,
                 response: r#"{"RuleID":"d1b9dbe2-f78d-491a-b514-f0aa19d8ae4b"}"#,
             },
         ] },
-        Action { name: "CreateNetworkFirewallClusterRefresh", deprecated: true, input: 145, output: 146, examples: &[
+        Action { name: "CreateNetworkFirewallClusterRefresh", deprecated: true, input: 145, output: 146, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"TaskId":32501,"Result":"Succ"}"#,
             },
         ] },
-        Action { name: "CreateNetworkFirewallPolicyDiscover", deprecated: true, input: 147, output: 148, examples: &[
+        Action { name: "CreateNetworkFirewallPolicyDiscover", deprecated: true, input: 147, output: 148, filters: &[], examples: &[
             Example {
                 request: r#"{"ClusterId":"cls-gsdgs"}"#,
                 response: r#"{"TaskId":32501,"Result":"Succ"}"#,
             },
         ] },
-        Action { name: "CreateNetworkFirewallPublish", deprecated: true, input: 149, output: 150, examples: &[
+        Action { name: "CreateNetworkFirewallPublish", deprecated: true, input: 149, output: 150, filters: &[], examples: &[
             Example {
                 request: r#"{"ClusterId":"cls-sdhfisdf","Id":[1002]}"#,
                 response: r#"{"TaskId":32501,"Result":"Succ"}"#,
             },
         ] },
-        Action { name: "CreateNetworkFirewallUndoPublish", deprecated: true, input: 151, output: 152, examples: &[
+        Action { name: "CreateNetworkFirewallUndoPublish", deprecated: true, input: 151, output: 152, filters: &[], examples: &[
             Example {
                 request: r#"{"ClusterId":"test-clusterid","Id":[1021]}"#,
                 response: r#"{"TaskId":32501,"Result":"Succ"}"#,
             },
         ] },
-        Action { name: "CreateOrModifyPostPayCores", deprecated: false, input: 153, output: 154, examples: &[
+        Action { name: "CreateOrModifyPostPayCores", deprecated: false, input: 153, output: 154, filters: &[], examples: &[
             Example {
                 request: r#"{"CoresCnt":"500"}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "CreateProcessEventsExportJob", deprecated: false, input: 155, output: 156, examples: &[
+        Action { name: "CreateProcessEventsExportJob", deprecated: false, input: 155, output: 156, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"JobId":"dc56fda9-58c8-4c4f-9e8c-b7296836c1fe"}"#,
             },
         ] },
-        Action { name: "CreateRefreshTask", deprecated: false, input: 157, output: 158, examples: &[
+        Action { name: "CreateRefreshTask", deprecated: false, input: 157, output: 158, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"CreateResult":"Succ","NewTaskID":"1730270334918953395","TaskId":0}"#,
             },
         ] },
-        Action { name: "CreateRiskDnsEventExportJob", deprecated: false, input: 159, output: 160, examples: &[
+        Action { name: "CreateRiskDnsEventExportJob", deprecated: false, input: 159, output: 160, filters: &["EventStatus", "ContainerStatus", "ContainerNetStatus", "EventType", "TimeRange", "RiskDns", "RiskIP", "ContainerName", "ContainerID", "ImageName", "ImageID", "HostName", "HostIP", "PublicIP"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"JobId":"10001"}"#,
             },
         ] },
-        Action { name: "CreateSearchTemplate", deprecated: false, input: 161, output: 162, examples: &[
+        Action { name: "CreateSearchTemplate", deprecated: false, input: 161, output: 162, filters: &[], examples: &[
             Example {
                 request: r#"{"SearchTemplate":{"Id":1,"Name":"test1","DisplayData":"[{\"id\":449375484687,\"patternsField\":\"src_ip\",\"selectedtype\":\"is\",\"selectedOptionsMap\":{\"is\":\"匹配字符\",\"like\":\"模糊匹配字符\",\"not\":\"不包含字符\",\"is_one_of\":\"匹配以下任意字符\",\"not_one_of\":\"不包含以下任意字符\"},\"selectedTypeList\":[\"is\",\"like\",\"not\",\"is_one_of\",\"not_one_of\"],\"third_cat\":\"input\",\"value\":\"10.0.0.1\"}]","TimeRange":"2020-06-1300:00:00至2020-07-1323:59:59","LogType":"malware","Flag":"simple","Query":"{\"index\":[\"malware\"],\"body\":{\"query\":{\"bool\":{\"filter\":{\"bool\":{\"filter\":{\"range\":{\"timestamp\":{\"gte\":1591977600000,\"lte\":1594655999999}}},\"must\":[{\"term\":{\"src_ip\":\"10.0.0.1\"}}],\"must_not\":[],\"should\":[]}}}},\"aggs\":{\"count_stats\":{\"date_histogram\":{\"field\":\"timestamp\",\"interval\":\"12h\",\"time_zone\":\"Asia/Shanghai\",\"min_doc_count\":1}}},\"highlight\":{\"fields\":{\"*\":{}}}},\"sort\":[{\"timestamp\":\"desc\"}]}","Condition":"src_ip匹配字符:10.0.0.1"}}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "CreateSystemVulExportJob", deprecated: false, input: 163, output: 164, examples: &[
+        Action { name: "CreateSystemVulExportJob", deprecated: false, input: 163, output: 164, filters: &["OnlyAffectedContainer", "OnlyAffectedNewestImage", "Level", "Tags", "CanBeFixed", "CategoryType", "CVEID", "ImageID", "ImageName", "ContainerID", "ContainerName", "ComponentName", "ComponentVersion", "FocusOnType"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"JobId":"dc56fda9-58c8-4c4f-9e8c-b7296836c1fe"}"#,
             },
         ] },
-        Action { name: "CreateVirusScanAgain", deprecated: false, input: 165, output: 166, examples: &[
+        Action { name: "CreateVirusScanAgain", deprecated: false, input: 165, output: 166, filters: &[], examples: &[
             Example {
                 request: r#"{"TaskId":"6177adf5f95e94a76635****","ContainerIds":[]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "CreateVirusScanTask", deprecated: false, input: 167, output: 168, examples: &[
+        Action { name: "CreateVirusScanTask", deprecated: false, input: 167, output: 168, filters: &[], examples: &[
             Example {
                 request: r#"{"ScanRangeAll":true,"ScanPathAll":true,"ScanRangeType":1,"ScanPathMode":"SCAN_PATH_DEFAULT","Timeout":2}"#,
                 response: r#"{"TaskID":"356276635"}"#,
             },
         ] },
-        Action { name: "CreateVulContainerExportJob", deprecated: false, input: 169, output: 170, examples: &[
+        Action { name: "CreateVulContainerExportJob", deprecated: false, input: 169, output: 170, filters: &["OnlyAffectedNewestImage", "ContainerID", "ContainerName"], examples: &[
             Example {
                 request: r#"{"PocID":"1"}"#,
                 response: r#"{"JobId":"dc56fda9-58c8-4c4f-9e8c-b7296836c1fe"}"#,
             },
         ] },
-        Action { name: "CreateVulDefenceEventExportJob", deprecated: false, input: 171, output: 172, examples: &[
+        Action { name: "CreateVulDefenceEventExportJob", deprecated: false, input: 171, output: 172, filters: &["Status", "ContainerStatus", "ContainerNetStatus", "EventType", "TimeRange", "VulName", "CVEID", "SourceIP", "ContainerName", "ContainerID", "ImageName", "ImageID", "HostName", "HostIP"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"JobId":"fsdfhu23eje34"}"#,
             },
         ] },
-        Action { name: "CreateVulDefenceHostExportJob", deprecated: false, input: 173, output: 174, examples: &[
+        Action { name: "CreateVulDefenceHostExportJob", deprecated: false, input: 173, output: 174, filters: &["Status", "KeyWords"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"JobId":"a9ca70d0-9a89-47f2-b87e-b158e4ceba9a"}"#,
             },
         ] },
-        Action { name: "CreateVulExportJob", deprecated: false, input: 175, output: 176, examples: &[
+        Action { name: "CreateVulExportJob", deprecated: false, input: 175, output: 176, filters: &["ComponentName", "ComponentVersion", "ComponentType", "VulLevel", "HasVul"], examples: &[
             Example {
                 request: r#"{"ImageID":"sha256:80beff5ff34259ceb7fbe9cd10b2d94912618f5b5595f234349c5bb0cd4f9211","Limit":"10","Offset":"0","ExportField":["CVEID"]}"#,
                 response: r#"{"JobId":"dc56fda9-58c8-4c4f-9e8c-b7296836c1fe"}"#,
             },
         ] },
-        Action { name: "CreateVulImageExportJob", deprecated: false, input: 177, output: 178, examples: &[
+        Action { name: "CreateVulImageExportJob", deprecated: false, input: 177, output: 178, filters: &["OnlyAffectedNewestImage", "ImageID", "ImageName", "ClientIP", "PublicIP", "ComponentName", "ComponentVersion", "HostName"], examples: &[
             Example {
                 request: r#"{"PocID":"1"}"#,
                 response: r#"{"JobId":"dc56fda9-58c8-4c4f-9e8c-b7296836c1fe"}"#,
             },
         ] },
-        Action { name: "CreateVulScanTask", deprecated: false, input: 179, output: 180, examples: &[
+        Action { name: "CreateVulScanTask", deprecated: false, input: 179, output: 180, filters: &[], examples: &[
             Example {
                 request: r#"{"LocalImageScanType":"ALL","RegistryImageScanType":"ALL"}"#,
                 response: r#"{"LocalTaskID":36002,"RegistryTaskID":0}"#,
             },
         ] },
-        Action { name: "CreateWebVulExportJob", deprecated: false, input: 181, output: 182, examples: &[
+        Action { name: "CreateWebVulExportJob", deprecated: false, input: 181, output: 182, filters: &["OnlyAffectedContainer", "OnlyAffectedNewestImage", "Level", "Tags", "CanBeFixed", "CategoryType", "CVEID", "ImageID", "ImageName", "ContainerID", "ContainerName", "ComponentName", "ComponentVersion", "FocusOnType"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"JobId":"dc56fda9-58c8-4c4f-9e8c-b7296836c1fe"}"#,
             },
         ] },
-        Action { name: "DeleteAbnormalProcessRules", deprecated: false, input: 183, output: 184, examples: &[
+        Action { name: "DeleteAbnormalProcessRules", deprecated: false, input: 183, output: 184, filters: &[], examples: &[
             Example {
                 request: r#"{"RuleIdSet":["1114"]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "DeleteAccessControlRules", deprecated: false, input: 185, output: 186, examples: &[
+        Action { name: "DeleteAccessControlRules", deprecated: false, input: 185, output: 186, filters: &[], examples: &[
             Example {
                 request: r#"{"RuleIdSet":["10001"]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "DeleteComplianceAssetPolicySetFromWhitelist", deprecated: false, input: 187, output: 188, examples: &[
+        Action { name: "DeleteComplianceAssetPolicySetFromWhitelist", deprecated: false, input: 187, output: 188, filters: &[], examples: &[
             Example {
                 request: r#"{"AssetItemId":2202462,"CustomerPolicyItemIdSet":[2809],"AssetType":"ASSET_CONTAINER"}"#,
                 response: r#"{}"#,
@@ -434,121 +434,121 @@ pub static TCSS_2020_11_01: Service = Service {
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "DeleteCompliancePolicyAssetSetFromWhitelist", deprecated: false, input: 189, output: 190, examples: &[
+        Action { name: "DeleteCompliancePolicyAssetSetFromWhitelist", deprecated: false, input: 189, output: 190, filters: &[], examples: &[
             Example {
                 request: r#"{"PolicyAssetSetList":[{"CustomerPolicyItemId":12,"CustomerAssetItemIdSet":[15]}]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "DeleteCompliancePolicyItemFromWhitelist", deprecated: true, input: 191, output: 192, examples: &[
+        Action { name: "DeleteCompliancePolicyItemFromWhitelist", deprecated: true, input: 191, output: 192, filters: &[], examples: &[
             Example {
                 request: r#"{"WhitelistIdSet":[10001,10002]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "DeleteEscapeWhiteList", deprecated: false, input: 193, output: 194, examples: &[
+        Action { name: "DeleteEscapeWhiteList", deprecated: false, input: 193, output: 194, filters: &[], examples: &[
             Example {
                 request: r#"{"IDSet":["1"]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "DeleteIgnoreVul", deprecated: false, input: 195, output: 196, examples: &[
+        Action { name: "DeleteIgnoreVul", deprecated: false, input: 195, output: 196, filters: &[], examples: &[
             Example {
                 request: r#"{"List":[{"PocID":"poc_id"}]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "DeleteK8sApiAbnormalRule", deprecated: false, input: 197, output: 198, examples: &[
+        Action { name: "DeleteK8sApiAbnormalRule", deprecated: false, input: 197, output: 198, filters: &[], examples: &[
             Example {
                 request: r#"{"RuleIDSet":[]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "DeleteMachine", deprecated: false, input: 199, output: 200, examples: &[
+        Action { name: "DeleteMachine", deprecated: false, input: 199, output: 200, filters: &[], examples: &[
             Example {
                 request: r#"{"Uuid":"7c9e719e-aaaa-bbbb-9005-20c9b9a1f6b1"}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "DeleteNetworkFirewallPolicyDetail", deprecated: true, input: 201, output: 202, examples: &[
+        Action { name: "DeleteNetworkFirewallPolicyDetail", deprecated: true, input: 201, output: 202, filters: &[], examples: &[
             Example {
                 request: r#"{"ClusterId":"cls_fdts***","Id":[1]}"#,
                 response: r#"{"TaskId":32501,"Result":"Succ"}"#,
             },
         ] },
-        Action { name: "DeleteRaspRules", deprecated: false, input: 203, output: 204, examples: &[
+        Action { name: "DeleteRaspRules", deprecated: false, input: 203, output: 204, filters: &[], examples: &[
             Example {
                 request: r#"{"IDs":[32]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "DeleteReverseShellEvents", deprecated: false, input: 205, output: 206, examples: &[
+        Action { name: "DeleteReverseShellEvents", deprecated: false, input: 205, output: 206, filters: &[], examples: &[
             Example {
                 request: r#"{"EventIdSet":["1002"]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "DeleteReverseShellWhiteLists", deprecated: false, input: 207, output: 208, examples: &[
+        Action { name: "DeleteReverseShellWhiteLists", deprecated: false, input: 207, output: 208, filters: &[], examples: &[
             Example {
                 request: r#"{"WhiteListIdSet":["id1"]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "DeleteRiskSyscallEvents", deprecated: false, input: 209, output: 210, examples: &[
+        Action { name: "DeleteRiskSyscallEvents", deprecated: false, input: 209, output: 210, filters: &[], examples: &[
             Example {
                 request: r#"{"EventIdSet":["10001"]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "DeleteRiskSyscallWhiteLists", deprecated: false, input: 211, output: 212, examples: &[
+        Action { name: "DeleteRiskSyscallWhiteLists", deprecated: false, input: 211, output: 212, filters: &[], examples: &[
             Example {
                 request: r#"{"WhiteListIdSet":["10001"]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "DeleteSearchTemplate", deprecated: false, input: 213, output: 214, examples: &[
+        Action { name: "DeleteSearchTemplate", deprecated: false, input: 213, output: 214, filters: &[], examples: &[
             Example {
                 request: r#"{"Id":10}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "DeleteVirusWhiteListRule", deprecated: false, input: 215, output: 216, examples: &[
+        Action { name: "DeleteVirusWhiteListRule", deprecated: false, input: 215, output: 216, filters: &[], examples: &[
             Example {
                 request: r#"{"RuleIdSet":["1","2"]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "DescribeABTestConfig", deprecated: false, input: 217, output: 218, examples: &[
+        Action { name: "DescribeABTestConfig", deprecated: false, input: 217, output: 218, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"Config":[{"ProjectName":"tcss_pro","Status":true},{"ProjectName":"ban_switch","Status":true},{"ProjectName":"v20200715","Status":true}]}"#,
             },
         ] },
-        Action { name: "DescribeAbnormalProcessDetail", deprecated: false, input: 219, output: 220, examples: &[
+        Action { name: "DescribeAbnormalProcessDetail", deprecated: false, input: 219, output: 220, filters: &[], examples: &[
             Example {
                 request: r#"{"EventId":"5202566"}"#,
                 response: r#"{"AncestorProcessInfo":{"ProcessParam":"-port 22","ProcessPath":"/usr/local/bin/sshd","ProcessStartUser":"root","ProcessUserGroup":"root"},"EventBaseInfo":{"ClientIP":"106.55.163.***","ClusterID":"cls-13nfdn****","ClusterName":"demo-dev","ContainerId":"1***5fe59dbd61071f16d6165480d381********","ContainerIsolateOperationSrc":"system","ContainerName":"/adoring_ishizaka","ContainerNetStatus":"NORMAL","ContainerNetSubStatus":"NONE","EventCount":2,"EventId":"10302329","EventName":"异常进程事件-告警","EventType":"FILE_ABNORMAL_READ","FoundTime":"2024-10-21 15:55:45","HostID":"1414-18a1-4775-9e3f-cdfc898********","HostIP":"172.16.0.34","ImageId":"sha256:1413413431fd9255658c128086395d3********","ImageName":"alpine:latest","LatestFoundTime":"2024-10-21 20:57:12","Namespace":"default","NodeID":"d41d8cd98f00******","NodeName":"d41d8cd98f00*****","NodeSubNetCIDR":"fe80::8132:1b51:52******","NodeSubNetID":"sub-fn4nf***","NodeSubNetName":"dev","NodeType":"NORMAL","NodeUniqueID":"fe8dfjf2d2****","PodIP":"1.1.1.1","PodName":"pod-dev","PodStatus":"RUNNING","Status":"EVENT_DEALED","WorkloadType":"StatefulSet"},"EventDetail":{"Description":"检测到疑似反弹shell命令执行","GroupName":"SYSTEM_DEFINED_RULE","MatchRule":{"ProcessPath":"/usr/bin","RuleId":"100000000000000000000004","RuleLevel":"HIGH","RuleMode":"RULE_MODE_ALERT"},"OperationTime":"2024-10-23 17:38:12","Remark":"for dev","RuleId":"124","RuleName":"REVERSE_SHELL","Solution":"排查反弹shell行为及目标地址是否为业务正常需要"},"ParentProcessInfo":{"ProcessId":330852,"ProcessName":"containerd-shim","ProcessParam":"containerd-shim -namespace moby -workdir /data/kubernetes/docker/containerd/daemon/io.containerd.runtime.v1.linux/moby/ /var/run/docker/runtime-runc","ProcessPath":"/usr/bin/containerd-shim","ProcessStartUser":"root","ProcessUserGroup":"root"},"ProcessInfo":{"ProcessAuthority":"-rwxr-xr-x","ProcessId":2907621,"ProcessMd5":"8a5772dee965c8223aebc1225e*****","ProcessName":"xenoncli","ProcessParam":"xenoncli xenon ping","ProcessPath":"/usr/local/bin/xenoncli","ProcessStartUser":"root","ProcessTree":"xenoncli(2907621)|containerd-shim(330852)|containerd(17863)|dockerd(17838)|systemd(1)","ProcessUserGroup":"0"}}"#,
             },
         ] },
-        Action { name: "DescribeAbnormalProcessEventTendency", deprecated: false, input: 221, output: 222, examples: &[
+        Action { name: "DescribeAbnormalProcessEventTendency", deprecated: false, input: 221, output: 222, filters: &[], examples: &[
             Example {
                 request: r#"{"EndTime":"2021-05-01","StartTime":"2021-05-07"}"#,
                 response: r#"{"List":[{"ProxyToolEventCount":0,"RiskCmdEventCount":0,"AttackCmdEventCount":0,"UserDefinedRuleEventCount":0,"TransferControlEventCount":0,"AbnormalChildProcessEventCount":0,"ReverseShellEventCount":0,"FilelessEventCount":0,"Date":"2020-09-22"}]}"#,
             },
         ] },
-        Action { name: "DescribeAbnormalProcessEvents", deprecated: false, input: 223, output: 224, examples: &[
+        Action { name: "DescribeAbnormalProcessEvents", deprecated: false, input: 223, output: 224, filters: &["Status"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"EventSet":[{"Behavior":"BEHAVIOR_ALERT","ClusterID":"cls-fjnfg****","ClusterName":"demoset","ContainerId":"2dc265571ad62064781574cb7f854bf25886660c3c99ae677d5c85528409f82d","ContainerIsolateOperationSrc":"system","ContainerName":"containner1","ContainerNetStatus":"NORMAL","ContainerNetSubStatus":"NONE","ContainerStatus":"RUNNING","Description":"检测到敏感服务异常子进程启动","EventCount":51,"EventType":"MALICE_PROCESS_START","FoundTime":"2020-10-29 00:05:02","HostID":"8d2fqqq4-8f23-46ba-94ae-da11039e82d3","HostIP":"10.0.86.119","Id":"2961418","ImageId":"sha256:736beeb0cd4edd4e1d3be51d5120eeced04eb50b61fc4a24c54a79ea66e40345","ImageName":"image1","LatestFoundTime":"2020-10-29 23:57:45","MatchAction":"RULE_MODE_ALERT","MatchGroupName":"SYSTEM_DEFINED_RULE","MatchProcessPath":"/bin/bash","MatchRuleId":"100000000000000000000007","MatchRuleLevel":"MIDDLE","MatchRuleName":"ABNORMAL_CHILD_PROC","NodeID":"8a5772dee965c8223aebc*****","NodeName":"qsh4-k8s-sh-prod4-202206287zr4r-47","NodeType":"NORMAL","NodeUniqueID":"d41d8cd98f00b204e9800998ecf8427e","PodIP":"10.0.0.11","PodName":"demoset","ProcessPath":"/bin/bash","PublicIP":"1.1.1.1","RuleExist":true,"RuleId":"100021","Solution":"排查是否为正常业务需要的命令执行,","Status":"EVENT_UNDEAL"}],"TotalCount":1000}"#,
             },
         ] },
-        Action { name: "DescribeAbnormalProcessLevelSummary", deprecated: false, input: 225, output: 226, examples: &[
+        Action { name: "DescribeAbnormalProcessLevelSummary", deprecated: false, input: 225, output: 226, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"MediumLevelEventCount":0,"HighLevelEventCount":0,"LowLevelEventCount":0}"#,
             },
         ] },
-        Action { name: "DescribeAbnormalProcessRuleDetail", deprecated: false, input: 227, output: 228, examples: &[
+        Action { name: "DescribeAbnormalProcessRuleDetail", deprecated: false, input: 227, output: 228, filters: &[], examples: &[
             Example {
                 request: r#"{"ImageId":"sha256:300e315adb2f96afe5f0b2780b87f28ae95231fe3bdd1e16b9ba606307728f55","Limit":"10","Offset":"0"}"#,
                 response: r#"{"RuleDetail":{"RuleId":"6045892534b9a9000c4ae5ba","IsEnable":true,"IsDefault":false,"RuleName":"9999","ChildRules":[{"RuleId":"6020e81134b9a9000c50b56a","RuleMode":"RULE_MODE_ALERT","ProcessPath":"/bin/ptest","RuleLevel":"MIDDLE"},{"RuleId":"60212ddd98dab16785dfeab2","RuleMode":"RULE_MODE_ALERT","ProcessPath":"/usr/bin/ps","RuleLevel":"MIDDLE"},{"RuleId":"6021472934b9a9000c358fa3","RuleMode":"RULE_MODE_RELEASE","ProcessPath":"/usr/bin/top","RuleLevel":"MIDDLE"},{"RuleId":"602f603d34b9a9000cb2b405","RuleMode":"RULE_MODE_ALERT","ProcessPath":"/usr/bin/tail","RuleLevel":"MIDDLE"},{"RuleId":"60326e4434b9a9000c0897a8","RuleMode":"RULE_MODE_ALERT","ProcessPath":"/usr/bin/busybox","RuleLevel":"MIDDLE"},{"RuleId":"60337df034b9a9000c2240c8","RuleMode":"RULE_MODE_ALERT","ProcessPath":"/usr/bin/sss","RuleLevel":"MIDDLE"}],"SystemChildRules":[],"ImageIds":["sha256:300e315adb2f96afe5f0b2780b87f28ae95231fe3bdd1e16********"]}}"#,
@@ -562,31 +562,31 @@ pub static TCSS_2020_11_01: Service = Service {
                 response: r#"{"RuleDetail":{"RuleId":"6045892534b9a9000c4ae5ba","IsEnable":true,"RuleName":"9999","IsDefault":false,"ChildRules":[{"RuleId":"6020e81134b9a9000c50b56a","RuleMode":"RULE_MODE_ALERT","ProcessPath":"/bin/ptest","RuleLevel":"MIDDLE"},{"RuleId":"60212ddd98dab16785dfeab2","RuleMode":"RULE_MODE_ALERT","ProcessPath":"/usr/bin/ps","RuleLevel":"MIDDLE"},{"RuleId":"6021472934b9a9000c358fa3","RuleMode":"RULE_MODE_RELEASE","ProcessPath":"/usr/bin/top","RuleLevel":"MIDDLE"},{"RuleId":"602f603d34b9a9000cb2b405","RuleMode":"RULE_MODE_ALERT","ProcessPath":"/usr/bin/tail","RuleLevel":"MIDDLE"},{"RuleId":"60326e4434b9a9000c0897a8","RuleMode":"RULE_MODE_ALERT","ProcessPath":"/usr/bin/busybox","RuleLevel":"MIDDLE"},{"RuleId":"60337df034b9a9000c2240c8","RuleMode":"RULE_MODE_ALERT","ProcessPath":"/usr/bin/sss","RuleLevel":"MIDDLE"}],"SystemChildRules":[],"ImageIds":["sha256:300e315adb2f96afe5f0b2780b87f28ae95231fe3bdd1e16********"]}}"#,
             },
         ] },
-        Action { name: "DescribeAbnormalProcessRules", deprecated: false, input: 229, output: 230, examples: &[
+        Action { name: "DescribeAbnormalProcessRules", deprecated: false, input: 229, output: 230, filters: &["ImageName", "ImageId", "RuleType", "RuleAction"], examples: &[
             Example {
                 request: r#"{"Limit":"10","Offset":"0"}"#,
                 response: r#"{"TotalCount":1,"RuleSet":[{"UpdateTime":"2022-01-01 00:00:00","IsEnable":true,"RuleId":"10001","EffectImageCount":1,"EditUserName":"admin","RuleName":"rule_name","IsDefault":true}]}"#,
             },
         ] },
-        Action { name: "DescribeAccessControlDetail", deprecated: false, input: 231, output: 232, examples: &[
+        Action { name: "DescribeAccessControlDetail", deprecated: false, input: 231, output: 232, filters: &[], examples: &[
             Example {
                 request: r#"{"EventId":"5202566"}"#,
                 response: r#"{"AncestorProcessInfo":{"ProcessParam":"/usr/bin/containerd-shim-runc-v2 -namespace moby -address /run/containerd/containerd.sock","ProcessPath":"/usr/bin/containerd-shim-runc-v2","ProcessStartUser":"0","ProcessUserGroup":"0"},"EventBaseInfo":{"ClientIP":"175.178.113.111","ClusterID":"cls-demo1","ClusterName":"web-demo","ContainerId":"75D3326A-9B9C-4275-895A-16FDA1*****","ContainerIsolateOperationSrc":"ContainerIsolateOperationSrc","ContainerName":"/k8s_xenon_mysql-tce-cwp-mysql-2_sso_c9fdfba4-e31a-46bc-a43a-****","ContainerNetStatus":"NORMAL","ContainerNetSubStatus":"NONE","EventCount":130,"EventId":"5124493","EventName":"高危系统调用","EventType":"RISK_SYSCALL_EVENT_TYPE","FoundTime":"2024-10-23 00:05:17","HostID":"11141114-66fd-4171-93eb-2f4fc36ef1e1","HostIP":"10.0.0.105","ImageId":"sha256:11141114e95dce36e8455cf657e1e54d74bb8fac6111411141114","ImageName":"registry.tce.com/service-vendors/mysql-xenon:8.0.32-20240524-155426-11141114.rhel.amd64","LatestFoundTime":"2024-10-23 17:02:47","Namespace":"default","NodeID":"pod-dj4xjf***","NodeName":"tcs-10-0-0-105","NodeSubNetCIDR":"fe80::8132:1b51:5********","NodeSubNetID":"subnet-dfj4***","NodeSubNetName":"default","NodeType":"NORMAL","NodeUniqueID":"node-4jfjfgdnvnd****","PodIP":"10.0.0.11","PodName":"demonset","PodStatus":"running","Status":"EVENT_UNDEAL","WorkloadType":"StatefulSet"},"EventDetail":{"Description":"检测到系统命令被篡改","MatchRule":{"ProcessPath":"/home/yunjing_testing_x86/events_trigger_x86","RuleId":"200000000000000000000002","RuleMode":"RULE_MODE_ALERT","TargetFilePath":"/home/yunjing_testing_x86/GCONV_PATH=./pwnkit.so:."},"OperationTime":"1970-01-01 00:00:01","Remark":"demoset","RuleId":"222222222222222222222222","RuleName":"系统策略","Solution":"排查是否为正常业务需要的系统命令替换"},"ParentProcessInfo":{"ProcessParam":"containerd-shim -namespace moby -workdir /data/kubernetes/docker/containerd/daemon/io.containerd.runtime.v1.linux/moby/ /var/run/docker/runtime-runc","ProcessPath":"/usr/bin/containerd-shim","ProcessStartUser":"root","ProcessUserGroup":"root"},"ProcessInfo":{"ProcessAuthority":"-rwxr-xr-x","ProcessId":2907621,"ProcessMd5":"8a5772dee965c8223aebc1225e*****","ProcessName":"xenoncli","ProcessParam":"xenoncli xenon ping","ProcessPath":"/usr/local/bin/xenoncli","ProcessStartUser":"root","ProcessTree":"xenoncli(2907621)|containerd-shim(330852)|containerd(17863)|dockerd(17838)|systemd(1)","ProcessUserGroup":"0"},"TamperedFileInfo":{"FileCreateTime":"2024-10-11 11:02:58","FileDiff":"UNKNOW","FileName":"pwnkit.so:.","FilePath":"/home/yunjing_testing_x86/GCONV_PATH=./pwnkit.so:.","FileSize":24,"FileType":"UNKNOWN","LatestTamperedFileMTime":"2024-10-11 11:02:58","NewFile":"default.txt"}}"#,
             },
         ] },
-        Action { name: "DescribeAccessControlEvents", deprecated: false, input: 235, output: 236, examples: &[
+        Action { name: "DescribeAccessControlEvents", deprecated: false, input: 235, output: 236, filters: &["Status"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"EventSet":[{"Behavior":"BEHAVIOR_ALERT","ClusterID":"cls-fdj4****","ClusterName":"demoset","ContainerId":"a41351f3384159740167f25d83fcb206ffa154ab31d50c6594580ca6bac0b2cf","ContainerIsolateOperationSrc":"system","ContainerName":"container1","ContainerNetStatus":"NORMAL","ContainerNetSubStatus":"NONE","ContainerStatus":"STOPPED","Description":"检测到系统计划任务被修改","EventCount":10012,"EventType":"NORMAL","FileName":"cron.update","FilePath":"/etc/crontabs/cron.update","FoundTime":"2020-10-29 18:11:10","HostID":"f5a89f72-aaad-bbbc-cccc-eb3b3b74c2f0","HostIP":"10.86.68.35","Id":"4904016","ImageId":"sha256:3926aaa0fe2ece5cbe51aaaf242b074c211beb8e046c9d4db4959c220be0171f","ImageName":"iamge1","LatestFoundTime":"2020-10-29 18:11:10","MatchAction":"RULE_MODE_ALERT","MatchFilePath":"/etc/crontabs/cron.update","MatchProcessPath":"/bin/busybox","MatchRuleId":"200000000000000000000001","MatchRuleName":"系统策略","NodeID":"8a5772dee965c8223aebc*****","NodeName":"host1","NodeType":"NORMAL","NodeUniqueID":"d41d8cd98f00b204e9800998ecf8427e","PodIP":"10.0.0.11","PodName":"demoset","ProcessName":"/bin/busybox","PublicIP":"1.1.1.1","RuleExist":true,"RuleId":"222222222222222222222222","Solution":"排查是否为正常业务需要的计划任务修改","Status":"EVENT_UNDEAL"}],"TotalCount":13,"SupportCoreVersion":"4.15.0-142-|4.18.0-80|4.18.0-193.28.1*|5.4.0-77-*|5.4.119.19.009.56","InterceptionFailureTip":"非读写操作暂未支持拦截，如新建/重命名等，touch/mv 等操作。"}"#,
             },
         ] },
-        Action { name: "DescribeAccessControlEventsExport", deprecated: false, input: 233, output: 234, examples: &[
+        Action { name: "DescribeAccessControlEventsExport", deprecated: false, input: 233, output: 234, filters: &["Status"], examples: &[
             Example {
                 request: r#"{"ExportField":["filed_name"]}"#,
                 response: r#"{"DownloadUrl":"https://cwp-1258344***.cos.ap-guangzhou.myqcloud.com/file.txt","JobId":"10001"}"#,
             },
         ] },
-        Action { name: "DescribeAccessControlRuleDetail", deprecated: false, input: 237, output: 238, examples: &[
+        Action { name: "DescribeAccessControlRuleDetail", deprecated: false, input: 237, output: 238, filters: &[], examples: &[
             Example {
                 request: r#"{"ImageId":"sha256:300e315adb2f96afe5f0b2780b87f28ae95231fe3bdd1e16b9ba606307728f55","Limit":"10","Offset":"0"}"#,
                 response: r#"{"RuleDetail":{"RuleId":"6045899634b9a9000c4ae5bb","IsEnable":true,"IsDefault":false,"IsGlobal":false,"RuleName":"kkkkk","ChildRules":[{"RuleId":"603279ba34b9a9000c0897ae","RuleMode":"RULE_MODE_HOLDUP","ProcessPath":"/usr/bin/vi","TargetFilePath":"*.txt"},{"RuleId":"60327a7b34b9a9000c0897af","RuleMode":"RULE_MODE_ALERT","ProcessPath":"/data/a.out","TargetFilePath":"/tmp/test2.txt"},{"RuleId":"6033081114b9a9000c0897b0","RuleMode":"RULE_MODE_HOLDUP","ProcessPath":"/usr/bin/coreutils","TargetFilePath":"/tmp/test.txt"},{"RuleId":"60337e1034b9a9000c2240c9","RuleMode":"RULE_MODE_ALERT","ProcessPath":"/data/a.out","TargetFilePath":"/tmp/test.txt"},{"RuleId":"60361e8234b9a9000cf7a3ee","RuleMode":"RULE_MODE_ALERT","ProcessPath":"/usr/bin/vi","TargetFilePath":"*.HTML"},{"RuleId":"603772d334b9a9000cd92ae8","RuleMode":"RULE_MODE_ALERT","ProcessPath":"/usr/bin/iv","TargetFilePath":"*.HTML"},{"RuleId":"6045899634b9a9000c4ae5bc","RuleMode":"RULE_MODE_RELEASE","ProcessPath":"/usr/bin/vi","TargetFilePath":"/1.txt"}],"SystemChildRules":[],"ImageIds":["sha256:300e315adb2f96afe5f0b2780b87f28ae95231fe3bdd1e16b9ba606307728f55","sha256:e50c909a8df2b7c8b92a6e8730e210ebe98e5082871e66edd8ef4d90838cbd25","sha256:298ec0e28760b8eb1aad79711dc29c19041c61d7cf342dd1f445e91f30500549"]}}"#,
@@ -604,121 +604,121 @@ pub static TCSS_2020_11_01: Service = Service {
                 response: r#"{"RuleDetail":{"RuleId":"60484042d620f3f9012c521e","IsEnable":true,"IsDefault":true,"IsGlobal":false,"RuleName":"kkkkk","ChildRules":[],"SystemChildRules":[{"RuleId":"200000000000000000000001","IsEnable":true,"RuleMode":"RULE_MODE_ALERT","RuleType":"CHANGE_CRONTAB"},{"RuleId":"200000000000000000000002","IsEnable":true,"RuleMode":"RULE_MODE_ALERT","RuleType":"CHANGE_SYS_BIN"},{"RuleId":"200000000000000000000003","IsEnable":true,"RuleMode":"RULE_MODE_ALERT","RuleType":"CHANGE_USRCFG"}],"ImageIds":["sha256:300e315adb2f96afe5f0b2780b87f28ae95231fe3bdd1e16b9ba606307728f55","sha256:e50c909a8df2b7c8b92a6e8730e210ebe98e5082871e66edd8ef4d90838cbd25","sha256:298ec0e28760b8eb1aad79711dc29c19041c61d7cf342dd1f445e91f30500549"]}}"#,
             },
         ] },
-        Action { name: "DescribeAccessControlRules", deprecated: false, input: 239, output: 240, examples: &[
+        Action { name: "DescribeAccessControlRules", deprecated: false, input: 239, output: 240, filters: &["ImageName", "ImageId", "RuleType", "RuleAction"], examples: &[
             Example {
                 request: r#"{"Limit":"10","Offset":"0"}"#,
                 response: r#"{"TotalCount":1,"RuleSet":[{"UpdateTime":"2022-01-01 00:00:00","IsEnable":true,"RuleId":"10001","EffectImageCount":1,"EditUserName":"admin","RuleName":"rule_name","IsDefault":true}]}"#,
             },
         ] },
-        Action { name: "DescribeAffectedClusterCount", deprecated: false, input: 241, output: 242, examples: &[
+        Action { name: "DescribeAffectedClusterCount", deprecated: false, input: 241, output: 242, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"SeriousRiskClusterCount":0,"HighRiskClusterCount":2,"MiddleRiskClusterCount":41,"HintRiskClusterCount":21}"#,
             },
         ] },
-        Action { name: "DescribeAffectedNodeList", deprecated: false, input: 243, output: 244, examples: &[
+        Action { name: "DescribeAffectedNodeList", deprecated: false, input: 243, output: 244, filters: &["ClusterName", "ClusterId", "InstanceId", "PrivateIpAddresses"], examples: &[
             Example {
                 request: r#"{"Limit":"2","CheckItemId":"15","Offset":"0"}"#,
                 response: r#"{"TotalCount":6,"AffectedNodeList":[{"NodeName":"inode****","ClusterId":"cls-0zmsjvko","ClusterName":"wk独立集群","InstanceId":"ins-afynf7mw","PrivateIpAddresses":"10.0.2.7","InstanceRole":"WORKER","ClusterVersion":"1.18.4","ContainerRuntime":"docker","Region":"ap-guangzhou","VerifyInfo":"Runc 版本为 1.0.0-rc10"},{"ClusterId":"cls-0zmsjvko","ClusterName":"wk独立集群","InstanceId":"ins-9l567jse","PrivateIpAddresses":"10.0.2.42","InstanceRole":"WORKER","ClusterVersion":"1.18.4","ContainerRuntime":"docker","Region":"ap-guangzhou","VerifyInfo":"Runc 版本为 1.0.0-rc10","NodeName":"inode****"}]}"#,
             },
         ] },
-        Action { name: "DescribeAffectedWorkloadList", deprecated: false, input: 245, output: 246, examples: &[
+        Action { name: "DescribeAffectedWorkloadList", deprecated: false, input: 245, output: 246, filters: &["WorkloadType", "ClusterId"], examples: &[
             Example {
                 request: r#"{"CheckItemId":10071,"Limit":10,"Offset":0}"#,
                 response: r#"{"AffectedWorkloadList":[{"ClusterId":"test-clusterid","ClusterName":"benben-tcss","Region":"ap-guangzhou","VerifyInfo":"yunjing-agent set image tag \"latest\"","WorkloadName":"tcss/yunjing-agent","WorkloadType":"DaemonSet"}],"TotalCount":"0"}"#,
             },
         ] },
-        Action { name: "DescribeAgentDaemonSetCmd", deprecated: false, input: 247, output: 248, examples: &[
+        Action { name: "DescribeAgentDaemonSetCmd", deprecated: false, input: 247, output: 248, filters: &[], examples: &[
             Example {
                 request: r#"{"IsCloud":"true","NetType":"basic"}"#,
                 response: r#"{"Command":"install command'","FileContent":"fakecontent","URL":"https://1.2.3.4/a"}"#,
             },
         ] },
-        Action { name: "DescribeAgentInstallCommand", deprecated: false, input: 249, output: 250, examples: &[
+        Action { name: "DescribeAgentInstallCommand", deprecated: false, input: 249, output: 250, filters: &[], examples: &[
             Example {
                 request: r#"{"IsCloud":"true","NetType":"basic"}"#,
                 response: r#"{"ARMCommand":"wget http://a.com/ydeyes_linux64_aarch64.tar.gz -O ydeyes_linux64_aarch64.tar.gz && tar -zxvf ydeyes_linux64_aarch64.tar.gz && ./self_cloud_install_linux64.sh","LinuxCommand":"wget http://a.comydeyes_linux64.tar.gz -O ydeyes_linux64.tar.gz && tar -zxvf ydeyes_linux64.tar.gz && ./self_cloud_install_linux64.sh","WindowsCommand":"powershell -executionpolicy bypass -c \"(New-Object Net.WebClient).DownloadFile('http://a.com/ydeyes_win32.exe', $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath('.\\ydeyes_win32.exe'))\"; \"./ydeyes_win32.exe\"","WindowsDownloadUrl":"https://a.com/ydeyes_win32.exe","WindowsStepOne":"http://a.com/ydeyes_win32.exe","WindowsStepTwo":"ydeyes_win32.exe"}"#,
             },
         ] },
-        Action { name: "DescribeAssetAppServiceList", deprecated: false, input: 251, output: 252, examples: &[
+        Action { name: "DescribeAssetAppServiceList", deprecated: false, input: 251, output: 252, filters: &["Keywords"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"List":[{"AccessLog":"/var/log/access.log","Config":"/var/config/aaa.conf","ContainerId":"3a37fab5d1d330a0bc243607d5091649c7546495fdb39f009db49ac062f3b143","ContainerName":"/k8s_k8s-csp-osd-container_csp-pod-osd-1_tcs-system_6e47070d-360a-49e6-b10e-91daa81162aa_1","DataPath":"/a/b","ErrorLog":"/var/log/error.log","Exe":"/usr/sbin/rpcbind","HostID":"e1c1db55-3752-4f4e-b88a-158a87549991","HostIP":"10.0.0.142","HostName":"tcs-test2","Listen":["tcp://:::111","tcp://0.0.0.0:111"],"MainType":"app","NodeID":"mix-GOmf****","NodeType":"NORMAL","NodeUniqueID":"896e349d-2e7d-4151-a26f-4e9fdafe****","Parameter":"/sbin/rpcbind -w","Pids":[66771],"PodIP":"10.0.1.92","PodName":"agent-test-2zrp7","ProcessCnt":0,"PublicIp":"1.2.3.4","RunAs":"rpc:rpc","ServiceID":"fe72109ce260dbb137e60e1f20401c011256299843","Type":"rpcbind","Version":"1.0.1","WebRoot":"/www"}],"TotalCount":1212}"#,
             },
         ] },
-        Action { name: "DescribeAssetClusterList", deprecated: false, input: 253, output: 254, examples: &[
+        Action { name: "DescribeAssetClusterList", deprecated: false, input: 253, output: 254, filters: &["ClusterID", "ClusterName", "Status"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"List":[{"BindRuleName":"piper","ClusterID":"cls-abhq0j4o","ClusterName":"bx_test_tmp","ClusterType":"INDEPENDENT_CLUSTER","ClusterVersion":"1.1.4","CpuLimit":0,"MemLimit":0,"Status":"CSR_RUNNING"}],"TotalCount":15}"#,
             },
         ] },
-        Action { name: "DescribeAssetComponentList", deprecated: false, input: 255, output: 256, examples: &[
+        Action { name: "DescribeAssetComponentList", deprecated: false, input: 255, output: 256, filters: &[], examples: &[
             Example {
                 request: r#"{"ContainerID":"dnhaidhkahdjas"}"#,
                 response: r#"{"List":[{"Name":"zlib","Version":"1.2.11-r0;apk;;"},{"Name":"apk-tools","Version":"2.7.6-r0;apk;;"}],"TotalCount":14}"#,
             },
         ] },
-        Action { name: "DescribeAssetContainerDetail", deprecated: false, input: 257, output: 258, examples: &[
+        Action { name: "DescribeAssetContainerDetail", deprecated: false, input: 257, output: 258, filters: &[], examples: &[
             Example {
                 request: r#"{"ContainerId":"cndajlhcklanca"}"#,
                 response: r#"{"AppCnt":0,"CPUUsage":0,"ClusterID":"cls-m2x0ndjy","ClusterName":"tke2","Cmd":"/usr/bin/dumb-init -- /nginx-ingress-controller --publish-service=ingress-nginx/ingress-nginx-controller --election-id=ingress-controller-leader --leader-elect-retry-period=2s --leader-elect-renew-deadline=10s --leader-elect-lease-duration=15s --v=2 --ingress-class=nginx --controller-class=k8s.io/ingress-nginx --configmap=ingress-nginx/ingress-nginx-controller --watch-ingress-without-class=true --update-status-on-shutdown=false --time-buckets=0.01,0.1,1,10 --length-buckets=10,30,50,70,90 --size-buckets=10,100,1000,100000,1000****","ComponentCnt":0,"ContainerName":"cbs-csi","CreateTime":"2024-10-24 19:36:24","HostID":"8bc803fd-d85d-47b8-9e2b-9644674be677","HostIP":"1.1.1.1","HostStatus":"ONLINE","ImageCreateTime":"0001-01-01 08:05:43","ImageID":"sha256:563af","ImageName":"image:latest","ImageSize":0,"IsolateSource":"none ","IsolateTime":"1970-01-01 00:00:01","K8sMaster":"etcd","Mounts":[],"NetStatus":"NORMAL","NetSubStatus":"NONE","Network":{"EndpointID":"myService/us-west-1/instance","Gateway":"gateway","Ipv4":"127.0.0.1","Ipv6":"2001:db8:85a3::8a2e:370:7334","MAC":"00:1A:2B:3C:4D:5E","Mode":"mode","Name":"name","NetworkID":"1002"},"NodeID":"eklet-subnet-1ewk3avk","NodeName":"VM-1-254-tencentos","NodeSubNetCIDR":"10.0.200.0/24","NodeSubNetID":"subnet-5gu2***","NodeSubNetName":"subnet***","NodeType":"NORMAL","NodeUniqueID":"27501aaed5e639693783321219989889","POD":"tcss-aset-11-321","PodIP":"1.1.1.1","PodName":"tcss-asset-124321","PodStatus":"Running","PortCnt":0,"ProcessCnt":0,"PublicIP":"10.0.1.92","RamUsage":0,"RunAs":"root","Status":"RUNNING","WebServiceCnt":0}"#,
             },
         ] },
-        Action { name: "DescribeAssetContainerList", deprecated: false, input: 259, output: 260, examples: &[
+        Action { name: "DescribeAssetContainerList", deprecated: false, input: 259, output: 260, filters: &["ContainerName", "Status", "Runas", "ImageName", "HostIP", "OrderBy", "NetStatus", "PodID", "NodeUniqueID", "PodUid", "PodIP", "NodeType"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"List":[{"CPUUsage":0,"ClusterID":"cls-dfw3e***","ClusterName":"clsfoo***","Cmd":"--controllers=*,-everest-csi-local-volume --leader-elect=true --leader-elect-resource-lock=endpoints --leader-elect-resource-namespace=kube-system --feature-gates=Topology=true,DistributeAttacher=false --provision-with-strict-topology=true --csi-attacher-worker-threads=60 --csi-attacher-detach-worker-threads=60 --csi-attacher-should-reconcile-va=false","ContainerID":"8eaffb2a09728b130020b7fe33d87fe3a45856a2ff39eab57873c34815461b22","ContainerName":"/k8s_everest-csi-controller_everest-csi-controller-7b7df58489-9v9pf_kube-system_3b5f2feb-af96-4c0b-84f0-4e86d0671ae8_2","CreateTime":"2023-08-30 14:48:19","HostID":"ed7bcc17-3ad7-455d-b2f6-1712c005ced0","HostIP":"10.0.4.74","HostName":"ecs-suanfa-0001","ImageID":"sha256:3cdeb1036c11af9e7f906ed2a0535056c71f3f53522242fa24a5aa2022b83f2c","ImageName":"swr.cn-south-1.myhuaweicloud.com/hwofficial/everest:2.1.13","IsolateSource":"source","IsolateTime":"1970-01-01 00:00:01","NetStatus":"NORMAL","NetSubStatus":"NONE","NodeID":"mix-GOmf****","NodeType":"NORMAL","NodeUniqueID":"896e349d-2e7d-4151-a26f-4e9fdafe****","POD":"clife-estate-thirdparty-admin-dm-59785fd6-4****","PodCpu":0,"PodIP":"10.0.1.92","PodMem":0,"PodName":"agent-test-2zrp7","PodUid":"20461430-67c2-455b-932e-6a6c8981****","PublicIp":"116.205.224.125","RamUsage":99728,"RunAs":"paas","Status":"RUNNING","UpdateTime":"2024-07-15 16:05:20"}],"TotalCount":1}"#,
             },
         ] },
-        Action { name: "DescribeAssetDBServiceList", deprecated: false, input: 261, output: 262, examples: &[
+        Action { name: "DescribeAssetDBServiceList", deprecated: false, input: 261, output: 262, filters: &["Keywords"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"List":[{"AccessLog":"accesslog","Config":"config","ContainerId":"3c0a1bc138f982b187549237eb3fc02f99616bb93be3d1b65a5f14f0649591be","ContainerName":"/k8s_redis_redis-tce-redis-support-ss-0_sso_ad389998-b0ab-4d43-8b25-2c96cac55ecf_0","DataPath":"/a/b","ErrorLog":"errorlog","Exe":"/usr/local/bin/redis-server","HostID":"a9365a64-7ffa-4e6e-ab27-1a0475e65070","HostIP":"10.0.0.98","HostName":"tcs-pre3","Listen":["tcp://0.0.0.0:6379"],"MainType":"db","NodeID":"mix-GOmf****","NodeType":"NORMAL","NodeUniqueID":"896e349d-2e7d-4151-a26f-4e9fdafe****","Parameter":"redis-server 0.0.0.0:6379         ","Pids":[338552],"PodIP":"10.0.1.92","PodName":"agent-test-2zrp7","ProcessCnt":0,"PublicIp":"43.138.193.64","RunAs":"root:root","ServiceID":"fd1a1b7d9c4bc8168949b4e3ee5e9cd91256299843","Type":"redis","Version":"1.0.1","WebRoot":"web"}],"TotalCount":89}"#,
             },
         ] },
-        Action { name: "DescribeAssetHostDetail", deprecated: false, input: 263, output: 264, examples: &[
+        Action { name: "DescribeAssetHostDetail", deprecated: false, input: 263, output: 264, filters: &[], examples: &[
             Example {
                 request: r#"{"HostId":"dskaldjskld"}"#,
                 response: r#"{"AgentVersion":"5.2.1.105","ClusterAccessedStatus":"AccessedNone","ClusterID":"cls-dfw3e***","ClusterName":"clsfoo***","ContainerCnt":1,"DockerAPIVersion":"1.43","DockerFileSystemDriver":"overlay2","DockerGoVersion":"go1.20.7","DockerRootDir":"/var/lib/docker","DockerVersion":"24.0.6","Group":"root","HostIP":"1.1.1.1","HostName":"机器名称","ImageCnt":10,"InstanceID":"ins-8bc803fd","IsContainerd":false,"K8sMasterIP":"10.0.1.92","K8sVersion":"1.0.1","KernelVersion":"3.10.0-1160.102.1.el7.x86_64","KubeProxyVersion":"1.0.1","MachineType":"CVM","OsName":"CentOS Linux release 7.9.2009 (Core)","Project":{"ProjectID":0,"ProjectName":"默认项目"},"PublicIp":"1.1.1.1","RegionID":1,"Status":"ONLINE","Tags":[],"UUID":"8bc803fd-d85d-47b8-9e2b-9644674be677","UpdateTime":"2024-10-30 10:26:52","AssetSyncTime":"2024-10-30 10:26:52"}"#,
             },
         ] },
-        Action { name: "DescribeAssetHostList", deprecated: false, input: 265, output: 266, examples: &[
+        Action { name: "DescribeAssetHostList", deprecated: false, input: 265, output: 266, filters: &["Status", "HostName", "Group", "HostIP", "HostID", "DockerVersion", "MachineType", "DockerStatus", "ProjectID", "Tag", "NonClusterNode"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"List":[{"HostID":"223e6323-1db6-42cf-8094-200916841684","HostIP":"10.0.0.11","HostName":"ins-1684ad1f2","Group":"staffs","DockerVersion":"1.0.0","DockerFileSystemDriver":"ZFS","ImageCnt":1,"ContainerCnt":1,"Status":"ONLINE","IsContainerd":true,"MachineType":"CVM","PublicIp":"112.46.12.11","Uuid":"223e6323-1db6-42cf-8094-200916841684","InstanceID":"ins-1684ad1f2","RegionID":1,"Project":{"ProjectName":"ap-beijing","ProjectID":0},"Tags":[{"TagKey":"adone","TagValue":"mark"}],"ClusterID":"csbd-cawfdfafd","ClusterName":"cls-test1","ClusterAccessedStatus":"1","ChargeCoresCnt":1,"DefendStatus":"running","CoresCnt":1}],"TotalCount":1}"#,
             },
         ] },
-        Action { name: "DescribeAssetImageBindRuleInfo", deprecated: false, input: 267, output: 268, examples: &[
+        Action { name: "DescribeAssetImageBindRuleInfo", deprecated: false, input: 267, output: 268, filters: &["EventType"], examples: &[
             Example {
                 request: r#"{"Limit":"10","Offset":"0"}"#,
                 response: r#"{"ImageBindRuleSet":[{"ImageSize":0,"RuleId":"10001","ScanTime":"2022-01-1 00:00:00","ImageId":"image-id","ImageName":"image-name","RuleName":"rule_name","ContainerCnt":0}],"TotalCount":1}"#,
             },
         ] },
-        Action { name: "DescribeAssetImageDetail", deprecated: false, input: 269, output: 270, examples: &[
+        Action { name: "DescribeAssetImageDetail", deprecated: false, input: 269, output: 270, filters: &[], examples: &[
             Example {
                 request: r#"{"ImageID":"sha256:707540fd8a54ab3ebc086ecc96d2d6143fd92c1cac4d0b23353e1b7078b5937b"}"#,
                 response: r##"{"AgentError":"timeout","Architecture":"Metadata","Author":"symon","BuildHistory":"# create_time:2021-09-15 18:20:05 tags:docker.io/centos:latest,yancyw:1,yancyw:2,yancyw:3, ADD file:1114113413411342942e068863ce2a8491bb71522c652f31fb466 in / ","ContainerCnt":51,"CreateTime":"2021-09-16 02:20:05","HostCnt":24,"SuperNodeCnt":1,"ImageDigest":"sha256:707540fd8a54ab3ebc086ecc96d2d6143fd92c1cac4d0b23353e1b7078b5937b","ImageID":"sha256:707540fd8a54ab3ebc086ecc96d2d6143fd92c1cac4d0b23353e1b7078b5937b","ImageName":"docker.io/centos:latest","IsAuthorized":1,"IsTrustImage":true,"OsName":"centos:8.4.2105","RemainScanTime":0,"RiskCnt":211,"ScanError":"timeout","ScanRiskError":"timeout","ScanRiskProgress":0,"ScanStatus":"SCANNED","ScanTime":"2024-10-25 16:13:39","ScanVirusError":"timeout","ScanVirusProgress":0,"ScanVulError":"timeout","ScanVulProgress":0,"SensitiveInfoCnt":0,"Size":231268856,"Status":5,"VirusCnt":0,"VulCnt":230}"##,
             },
         ] },
-        Action { name: "DescribeAssetImageHostList", deprecated: false, input: 271, output: 272, examples: &[
+        Action { name: "DescribeAssetImageHostList", deprecated: false, input: 271, output: 272, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"List":[{"ImageID":"sha256:bd571e6529f32461648680c82e2540f9db4b3bb********","HostID":"5cd1c13e-d18a-4904-ada3-a2********"},{"ImageID":"sha256:d6e46aa2470df1d32034c6707c8041158b6********","HostID":"5cd1c13e-d18a-4904-ada3-a2ef********"}],"TotalCount":24}"#,
             },
         ] },
-        Action { name: "DescribeAssetImageList", deprecated: false, input: 273, output: 274, examples: &[
+        Action { name: "DescribeAssetImageList", deprecated: false, input: 273, output: 274, filters: &["ImageName", "ScanStatus", "ImageID", "SecurityRisk"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"List":[{"ImageID":"sha256:2061084bfcc0d9ff44f479efc582e3ac9feaf96b556f6901bb39dbddfb9676b2","ImageName":"l10:latest","CreateTime":"2021-01-29T04:03:18Z","Size":16159906,"HostCnt":12,"SuperNodeCnt":1,"ContainerCnt":0,"ScanTime":"2021-01-29T06:10:12.021Z","VulCnt":5,"ComponentCnt":31,"VirusCnt":141,"RiskCnt":7,"IsTrustImage":true,"OsName":"alpine:v3.12","AgentError":"No Error","ScanError":"No Error","ScanStatus":"SCANNED","ScanVirusError":"No Error","ScanVulError":"No Error","ScanRiskError":"No Error","IsSuggest":0,"IsAuthorized":12}],"TotalCount":339}"#,
             },
         ] },
-        Action { name: "DescribeAssetImageRegistryAssetStatus", deprecated: false, input: 275, output: 276, examples: &[
+        Action { name: "DescribeAssetImageRegistryAssetStatus", deprecated: false, input: 275, output: 276, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"Status":"doing","Err":"rpc service error","LatestSyncSuccessTime":"2006-01-02 15:04:05"}"#,
             },
         ] },
-        Action { name: "DescribeAssetImageRegistryDetail", deprecated: false, input: 277, output: 278, examples: &[
+        Action { name: "DescribeAssetImageRegistryDetail", deprecated: false, input: 277, output: 278, filters: &[], examples: &[
             Example {
                 request: r#"{"Id":"5427"}"#,
                 response: r##"{"ImageDigest":"sha256:615475135bb705517e749767a28f6bd57199008d3e9b688efa0f73a8befccc97","ImageId":"sha256:e68ba1280908f76a9e22a813b9ea0c7358e9bcf0ed616fddf88dad557e33d1ca","RegistryType":"ccr","ImageRepoAddress":"ccr.ccs.tencentyun.com/yunding/person1","InstanceId":"ins-apqv42***","InstanceName":"ccr-default","Namespace":"yunding","ImageName":"person1","ImageTag":"v1","ImageSize":74866818,"ScanTime":"2022-01-14T21:03:19+08:00","ScanStatus":"SCANNED","Progress":100,"VulCnt":172,"VirusCnt":0,"RiskCnt":1,"SentiveInfoCnt":1,"OsName":"linux","ScanVirusError":"MessageRegistryScan","ScanVulError":"MessageRegistryScan","ScanRiskError":"MessageRegistryScan","ScanVirusProgress":0,"ScanVulProgress":100,"ScanRiskProgress":100,"ScanRemainTime":0,"CveStatus":"SCANNED","RiskStatus":"SCANNED","VirusStatus":"NOT_SCAN","IsAuthorized":1,"LayerInfo":"#2020-06-17 00:22:24.918233762 +0000 UTC\n\n/bin/sh -c #(nop) ADD file:84700c11fcc969ac08ef25f115513d76c7b72a4118c01fbc86ef0a6056fdebeb in / \n\n#2020-06-17 00:22:25.276021438 +0000 UTC\n\n/bin/sh -c #(nop)  LABEL org.label-schema.schema-version=1.0 org.label-schema.name=CentOS Base Image org.label-schema.vendor=CentOS org.label-schema.license=GPLv2 org.label-schema.build-date=20200611\n\n#2020-06-17 00:22:25.47282687 +0000 UTC\n\n/bin/sh -c #(nop)  CMD [\"/bin/bash\"]\n\n#2020-12-18 10:06:01.1576746 +0000 UTC\n\n/bin/sh -c echo \"RSYNC_PASSWORD='passwd' rsync\"\n\n","RegistryRegion":"default","ImageCreateTime":"2020-12-25T16:40:39+08:00"}"##,
@@ -728,19 +728,19 @@ pub static TCSS_2020_11_01: Service = Service {
                 response: r##"{"ImageDigest":"sha256:8d8faaa36c253a8745c392fc71640757d29a5f026fc0e44bb9c98d56544f5175","ImageId":"sha256:bb804a9c85d7199b8fd6a0c1a34ef1d049689604046fc5ce1ee6b968de78281b","RegistryType":"ccr","ImageRepoAddress":"hkccr.ccs.tencentyun.com/mhzou/mhccrxg","InstanceId":"ins-apqv42***","InstanceName":"ccr-ap-hongkong","Namespace":"mhzou","ImageName":"mhccrxg","ImageTag":"mhccrxg1","ImageSize":8544764,"ScanTime":"2022-01-19T22:58:23+08:00","ScanStatus":"SCANNED","Progress":100,"VulCnt":2425,"VirusCnt":0,"RiskCnt":0,"SentiveInfoCnt":0,"OsName":"linux","ScanVirusError":"MessageRegistryScan","ScanVulError":"MessageRegistryScan","ScanRiskError":"MessageRegistryScan","ScanVirusProgress":0,"ScanVulProgress":100,"ScanRiskProgress":100,"ScanRemainTime":0,"CveStatus":"SCANNED","RiskStatus":"SCANNED","VirusStatus":"NOT_SCAN","IsAuthorized":1,"LayerInfo":"#2020-06-17 00:22:24.918233762 +0000 UTC\n\n/bin/sh -c #(nop) ADD file:84700c11fcc969ac08ef25f115513d76c7b72a4118c01fbc86ef0a6056fdebeb in / \n\n#2020-06-17 00:22:25.276021438 +0000 UTC\n\n/bin/sh -c #(nop)  LABEL org.label-schema.schema-version=1.0 org.label-schema.name=CentOS Base Image org.label-schema.vendor=CentOS org.label-schema.license=GPLv2 org.label-schema.build-date=20200611\n\n#2020-06-17 00:22:25.47282687 +0000 UTC\n\n/bin/sh -c #(nop)  CMD [\"/bin/bash\"]\n\n#2020-12-18 10:06:01.1576746 +0000 UTC\n\n/bin/sh -c echo \"RSYNC_PASSWORD='passwd' rsync\"\n\n","RegistryRegion":"ap-hongkong","ImageCreateTime":"1900-01-01T00:00:00+00:00"}"##,
             },
         ] },
-        Action { name: "DescribeAssetImageRegistryList", deprecated: false, input: 281, output: 282, examples: &[
+        Action { name: "DescribeAssetImageRegistryList", deprecated: false, input: 281, output: 282, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"List":[{"ComponentCnt":123,"ContainerCnt":1,"CriticalLevelVulCnt":0,"CveStatus":"SCANNED","HasNeedFixVul":false,"HighLevelVulCnt":0,"Id":110207177,"ImageCreateTime":"2026-03-31T21:04:17+08:00","ImageDigest":"sha256:1b31fd41db6d4119c43d4ec03571859f4eabc206b8a77fc8fb7940ed9e7c457d","ImageId":"sha256:f2de8ed54c7b02ee05e42abaa454978c76fb552a883877b37588ebb62f31e41a","ImageName":"ollama","ImageRepoAddress":"ccr.ccs.tencentyun.com/csip/ollama","ImageSize":3360774711,"ImageTag":"latest","InstanceId":"","InstanceName":"ccr-ap-bangkok","IsAuthorized":0,"IsLatestImage":true,"IsRunning":true,"IsTrustImage":false,"LowLevelVulCnt":0,"MediumLevelVulCnt":0,"Namespace":"csip","OsName":"linux","Progress":100,"Reason":"连接失败","RecommendedFix":false,"RegistryRegion":"ap-bangkok","RegistryType":"ccr","RiskCnt":0,"RiskStatus":"SCANNED","ScanRemainTime":0,"ScanRiskError":"","ScanRiskProgress":100,"ScanStatus":"SCANNED","ScanTime":"2026-05-09T05:48:06+08:00","ScanVirusError":"ConnFailed","ScanVirusProgress":100,"ScanVulError":"","ScanVulProgress":100,"SensitiveInfoCnt":0,"SentiveInfoCnt":0,"Solution":"扫描节点与仓库连接失败，请到镜像仓库管理重新配置连接方式后重试","VirusCnt":0,"VirusStatus":"SCAN_ERR","VulCnt":0}],"TotalCount":2145}"#,
             },
         ] },
-        Action { name: "DescribeAssetImageRegistryListExport", deprecated: false, input: 279, output: 280, examples: &[
+        Action { name: "DescribeAssetImageRegistryListExport", deprecated: false, input: 279, output: 280, filters: &[], examples: &[
             Example {
                 request: r#"{"ExportField":["InstanceName","InstanceId","RegistryType","Namespace","ImageName","ImageTag","ImageSize","ImageDigest","ImageId","ImageRepoAddress","ScanStatus","VulCnt","VirusCnt","RiskCnt","ScanStartTime","ScanEndTime","OsName","IsAuthorized","RegistryRegion"]}"#,
                 response: r#"{"DownloadUrl":"https://download.url","JobId":"1012"}"#,
             },
         ] },
-        Action { name: "DescribeAssetImageRegistryRegistryDetail", deprecated: false, input: 283, output: 284, examples: &[
+        Action { name: "DescribeAssetImageRegistryRegistryDetail", deprecated: false, input: 283, output: 284, filters: &[], examples: &[
             Example {
                 request: r#"{"RegistryId":8329}"#,
                 response: r#"{"ConnDetectDetail":[{"ConnDetectMessage":"ConnDetectMessage","ConnDetectStatus":"status_connected","FailReason":"FailReason","Quuid":"backend","Solution":"Solution","Uuid":"backend"}],"Insecure":1,"Name":"jfrog****","NetType":"public","Password":"Aa8888****","RegistryRegion":"ap-beijing","RegistryType":"harbor","RegistryVersion":"v1","SpeedLimit":1000,"Url":"http://good.com.cn","Username":"test-user-name"}"#,
@@ -750,25 +750,25 @@ pub static TCSS_2020_11_01: Service = Service {
                 response: r#"{"Name":"jfrog****","Username":"test-user","Password":"test-passwd","Url":"https://127.0.0.1:8080","RegistryType":"harbor","RegistryVersion":"v2","NetType":"public","RegistryRegion":"default","SpeedLimit":1,"Insecure":0}"#,
             },
         ] },
-        Action { name: "DescribeAssetImageRegistryRegistryList", deprecated: false, input: 285, output: 286, examples: &[
+        Action { name: "DescribeAssetImageRegistryRegistryList", deprecated: false, input: 285, output: 286, filters: &[], examples: &[
             Example {
                 request: r#"{"Limit":100,"Offset":0}"#,
                 response: r#"{"TotalCount":15525,"List":[{"ConnDetectDetail":[{"ConnDetectMessage":"AgentOffline","ConnDetectStatus":"status_auth_failed","FailReason":"仓库账号密码异常","Quuid":"5a540076-d38a-4078-aa98-e7c86371d322","Solution":"请检查您的仓库账号/密码是否正确，建议重新输入，稍后重试连接","Uuid":"5a540076-d38a-4078-aa98-e7c86371d322"}],"ConnDetectHostCount":1,"ConnDetectType":"agent","ConnectMsg":"connect msg","InstanceID":"instance-01","LatestSyncTime":"2024-10-23 03:12:50","Name":"aws_public","NetType":"public","RegistryId":10000,"RegistryRegion":"default","RegistryType":"aws","RegistryVersion":"V1","SyncFailReason":"自有主机agent离线","SyncMessage":"自有主机agent离线","SyncSolution":"您选择的所有自有主机agent离线，请重新检查主机节点后再进行重试","SyncStatus":"failed","Url":"https://public.aws"}]}"#,
             },
         ] },
-        Action { name: "DescribeAssetImageRegistryRiskInfoList", deprecated: false, input: 287, output: 288, examples: &[
+        Action { name: "DescribeAssetImageRegistryRiskInfoList", deprecated: false, input: 287, output: 288, filters: &["Level"], examples: &[
             Example {
                 request: r#"{"Offset":0,"Limit":10,"Filters":[{"Name":"Level","Values":["all"],"ExactMatch":false},{"Name":"Behavior","Values":["all"],"ExactMatch":false},{"Name":"Type","Values":["all"],"ExactMatch":false}],"Id":100078461}"#,
                 response: r#"{"List":[{"Behavior":3,"Desc":"Dockerfile中环境变量包含密码","InstructionContent":"2024-05-06 10:49:58\n/bin/sh -c #(nop)  ENV ROOTPASSWD=2473","Level":"3","Type":2},{"Behavior":3,"Desc":"Dockerfile中环境变量包含密码","InstructionContent":"2024-05-06 10:50:10\n/bin/sh -c #(nop)  ENV ROOTPASSWD=17666","Level":"3","Type":2},{"Behavior":3,"Desc":"Dockerfile中环境变量包含密码","InstructionContent":"2024-05-06 10:50:08\n/bin/sh -c #(nop)  ENV ROOTPASSWD=17065","Level":"3","Type":2},{"Behavior":3,"Desc":"Dockerfile中环境变量包含密码","InstructionContent":"2024-05-06 10:50:05\n/bin/sh -c #(nop)  ENV ROOTPASSWD=20419","Level":"3","Type":2},{"Behavior":3,"Desc":"Dockerfile中环境变量包含密码","InstructionContent":"2024-05-06 10:50:03\n/bin/sh -c #(nop)  ENV ROOTPASSWD=6079","Level":"3","Type":2},{"Behavior":3,"Desc":"Dockerfile中环境变量包含密码","InstructionContent":"2024-05-06 10:50:00\n/bin/sh -c #(nop)  ENV ROOTPASSWD=31991","Level":"3","Type":2},{"Behavior":3,"Desc":"Dockerfile中环境变量包含密码","InstructionContent":"2024-05-06 10:49:53\n/bin/sh -c #(nop)  ENV ROOTPASSWD=19826","Level":"3","Type":2},{"Behavior":3,"Desc":"Dockerfile中环境变量包含密码","InstructionContent":"2024-05-06 10:49:49\n/bin/sh -c #(nop)  ENV ROOTPASSWD=25831","Level":"3","Type":2},{"Behavior":3,"Desc":"Dockerfile中环境变量包含密码","InstructionContent":"2024-05-06 10:49:51\n/bin/sh -c #(nop)  ENV ROOTPASSWD=19978","Level":"3","Type":2},{"Behavior":3,"Desc":"Dockerfile中环境变量包含密码","InstructionContent":"2024-05-06 10:50:12\n/bin/sh -c #(nop)  ENV ROOTPASSWD=4883","Level":"3","Type":2}],"TotalCount":658}"#,
             },
         ] },
-        Action { name: "DescribeAssetImageRegistryRiskListExport", deprecated: false, input: 289, output: 290, examples: &[
+        Action { name: "DescribeAssetImageRegistryRiskListExport", deprecated: false, input: 289, output: 290, filters: &["Level"], examples: &[
             Example {
                 request: r#"{"ExportField":["Path","RiskLevel","Category","VirusName","Tags"],"Id":1001}"#,
                 response: r#"{"DownloadUrl":"https://download.url","JobId":"1012"}"#,
             },
         ] },
-        Action { name: "DescribeAssetImageRegistryScanStatusOneKey", deprecated: false, input: 291, output: 292, examples: &[
+        Action { name: "DescribeAssetImageRegistryScanStatusOneKey", deprecated: false, input: 291, output: 292, filters: &[], examples: &[
             Example {
                 request: r#"{"TaskID":13}"#,
                 response: r#"{"ImageScanCnt":0,"ImageStatus":[],"ImageTotal":1525,"RiskCount":0,"ScanRemainTime":0,"Schedule":0,"Status":"SCANNING","SuccessCount":0}"#,
@@ -778,511 +778,511 @@ pub static TCSS_2020_11_01: Service = Service {
                 response: r#"{"ImageScanCnt":0,"ImageStatus":[],"ImageTotal":1,"RiskCount":1,"ScanRemainTime":0,"Schedule":100,"Status":"SCAN_TIMEOUT","SuccessCount":0}"#,
             },
         ] },
-        Action { name: "DescribeAssetImageRegistrySummary", deprecated: false, input: 293, output: 294, examples: &[
+        Action { name: "DescribeAssetImageRegistrySummary", deprecated: false, input: 293, output: 294, filters: &[], examples: &[
             Example {
                 request: r#"{"Filters":[{"Name":"OnlyShowLatest","ExactMatch":true,"Values":["1021"]}]}"#,
                 response: r#"{"UnScannedImageCnt":2}"#,
             },
         ] },
-        Action { name: "DescribeAssetImageRegistryVirusList", deprecated: false, input: 297, output: 298, examples: &[
+        Action { name: "DescribeAssetImageRegistryVirusList", deprecated: false, input: 297, output: 298, filters: &["Level"], examples: &[
             Example {
                 request: r#"{"Filters":[{"ExactMatch":false,"Name":"RiskLevel","Values":["all"]}],"Id":6947411,"Limit":10,"Offset":0}"#,
                 response: r#"{"List":[{"Path":"var/cache/debconf/passwords.dat","RiskLevel":"4","Category":"2","VirusName":"stargate.lock","Tags":["tag1"],"Desc":"发现容器上存在恶意木马，您的容器可能已经失陷。\n恶意木马通常会执行挖矿、文件删除、信息窃取和网络攻击等恶****","Solution":"1.检查恶意进程及非法端口，删除可疑的启动项和定时任务；\n2.隔离或者删除相关的木马文件；\n3.对系统进行风险排查，并进行安全加固，详情可参考如下链接： \n【Linux】https://cloud.tencent.com/document/product/296/9604 \n【Windows】https://cloud.tencent.com/document/product/296/****","FileType":"UNKOWN","FileName":"passwords.dat","FileMd5":"d41d8cd98f00b204e9800998ecf8427e","FileSize":0,"FirstScanTime":"2021-01-30 03:31:56 +0000 UTC","LatestScanTime":"2021-01-30 05:14:07 +0000 UTC"},{"Path":"etc/.pwd.lock","RiskLevel":"4","Category":"2","VirusName":"stargate.lock","Tags":["tag2"],"Desc":"Desc","Solution":"Solution","FileType":"UNKOWN","FileName":".pwd.lock","FileMd5":"d41d8cd98f00b204e9800998ecf8427e","FileSize":0,"FirstScanTime":"2021-01-30 03:31:56 +0000 UTC","LatestScanTime":"2021-01-30 05:14:07 +0000 UTC"},{"Path":"var/lib/dpkg/triggers/Unincorp","RiskLevel":"4","Category":"Category","VirusName":"stargate.lock","Tags":["2"],"Desc":"Desc","Solution":"Solution","FileType":"UNKOWN","FileName":"Unincorp","FileMd5":"d41d8cd98f00b204e9800998ecf8427e","FileSize":0,"FirstScanTime":"2021-01-30 03:31:56 +0000 UTC","LatestScanTime":"2021-01-30 05:14:07 +0000 UTC"},{"Path":"var/lib/systemd/deb-systemd-helper-enabled/timers.target.wants/apt-daily.timer","RiskLevel":"4","Category":"Category","VirusName":"stargate.lock","Tags":["3"],"Desc":"Desc","Solution":"Solution","FileType":"UNKOWN","FileName":"apt-daily.timer","FileMd5":"d41d8cd98f00b204e9800998ecf8427e","FileSize":0,"FirstScanTime":"2021-01-30 03:31:56 +0000 UTC","LatestScanTime":"2021-01-30 05:14:07 +0000 UTC"},{"Path":"var/lib/dpkg/triggers/Lock","RiskLevel":"4","Category":"Category","VirusName":"stargate.lock","Tags":["3"],"Desc":"Desc","Solution":"Solution","FileType":"UNKOWN","FileName":"Lock","FileMd5":"d41d8cd98f00b204e9800998ecf8427e","FileSize":0,"FirstScanTime":"2021-01-30 03:31:56 +0000 UTC","LatestScanTime":"2021-01-30 05:14:07 +0000 UTC"},{"Path":"var/log/btmp","RiskLevel":"4","Category":"Category","VirusName":"stargate.lock","Tags":["5"],"Desc":"Desc","Solution":"Solution","FileType":"UNKOWN","FileName":"btmp","FileMd5":"d41d8cd98f00b204e9800998ecf8427e","FileSize":0,"FirstScanTime":"2021-01-30 03:31:56 +0000 UTC","LatestScanTime":"2021-01-30 05:14:07 +0000 UTC"},{"Path":"var/lib/dpkg/statoverride","RiskLevel":"4","Category":"Category","VirusName":"stargate.lock","Tags":["6"],"Desc":"Desc","Solution":"Solution","FileType":"UNKOWN","FileName":"statoverride","FileMd5":"d41d8cd98f00b204e9800998ecf8427e","FileSize":0,"FirstScanTime":"2021-01-30 03:31:56 +0000 UTC","LatestScanTime":"2021-01-30 05:14:07 +0000 UTC"},{"Path":"var/lib/dpkg/lock","RiskLevel":"4","Category":"Category","VirusName":"stargate.lock","Tags":["56"],"Desc":"Desc","Solution":"Solution","FileType":"UNKOWN","FileName":"lock","FileMd5":"d41d8cd98f00b204e9800998ecf8427e","FileSize":0,"FirstScanTime":"2021-01-30 03:31:56 +0000 UTC","LatestScanTime":"2021-01-30 05:14:07 +0000 UTC"},{"Path":"var/log/wtmp","RiskLevel":"4","Category":"6","VirusName":"stargate.lock","Tags":["tag1"],"Desc":"Desc","Solution":"Solution","FileType":"UNKOWN","FileName":"wtmp","FileMd5":"d41d8cd98f00b204e9800998ecf8427e","FileSize":0,"FirstScanTime":"2021-01-30 03:31:56 +0000 UTC","LatestScanTime":"2021-01-30 05:14:07 +0000 UTC"},{"Path":"run/utmp","RiskLevel":"4","Category":"Category","VirusName":"stargate.lock","Tags":["tag2"],"Desc":"Desc","Solution":"Solution","FileType":"UNKOWN","FileName":"utmp","FileMd5":"d41d8cd98f00b204e9800998ecf8427e","FileSize":0,"FirstScanTime":"2021-01-30 03:31:56 +0000 UTC","LatestScanTime":"2021-01-30 05:14:07 +0000 UTC"}],"TotalCount":17}"#,
             },
         ] },
-        Action { name: "DescribeAssetImageRegistryVirusListExport", deprecated: false, input: 295, output: 296, examples: &[
+        Action { name: "DescribeAssetImageRegistryVirusListExport", deprecated: false, input: 295, output: 296, filters: &["Level"], examples: &[
             Example {
                 request: r#"{"ExportField":["Path","RiskLevel","Category","VirusName","Tags"],"Id":1001}"#,
                 response: r#"{"DownloadUrl":"https://download.url","JobId":"1012"}"#,
             },
         ] },
-        Action { name: "DescribeAssetImageRegistryVulList", deprecated: false, input: 301, output: 302, examples: &[
+        Action { name: "DescribeAssetImageRegistryVulList", deprecated: false, input: 301, output: 302, filters: &["Level"], examples: &[
             Example {
                 request: r#"{"Filters":[{"ExactMatch":false,"Name":"Level","Values":["all"]},{"ExactMatch":false,"Name":"Tag","Values":["all"]}],"Id":1929935,"Limit":10,"Offset":0}"#,
                 response: r#"{"List":[{"AttackLevel":0,"CVEID":"CVE-2019-5827","Category":"OUT_OF_BOUNDS_WRITE","CategoryType":"SYSTEM","Component":"sqlite-libs","Components":[{"FixedVersion":"0:3.26.0-15.el8","Name":"sqlite-libs","Path":"/var/sqlite/","Type":"SYSTEM","Version":"3.26.0-13.el8"}],"CvssScore":"8.8","CvssVector":"CVSS:3.0/AV:N/AC:L/PR:N/UI:R/S:U/C:H/I:H/A:H","DefenseSolution":"目前厂商已发布升级补丁以修复漏洞，补丁获取链接：https://chromereleases.googleblog.com/2019/04/stable-channel-update-for-desktop_30.html","Des":"GoogleChrome是美国谷歌（Google）公司的一款Web浏览器。GoogleChrome74.0.3729.131之前版本中的SQLite存在安全漏洞。攻击者可借助特制的HTML页面利用该漏洞损坏堆。","FixedVersions":"0:3.26.0-15.el8","IsSuggest":"true","LayerInfos":[{"LayerCmd":"/bin/sh -c #(nop) ADD file:805cb5e15fb6e0bb0326ca33fd2942e068863ce2a8491bb71522c652f31fb466 in / ","LayerId":"sha256:a1d0c75327776413fa0db9ed3adcdbadedc95a662eb1d360dad82bb913f8a1d1"}],"Level":"3","Name":"Google Chrome 输入验证错误漏洞","OfficialSolution":"升级到最新无漏洞版本","POCID":"pcmgr-209472","Reference":"[\"http://lists.opensuse.org/opensuse-security-announce/2019-06/msg00085.html\", \"https://chromereleases.googleblog.com/2019/04/stable-channel-update-for-desktop_30.html\", \"https://crbug.com/952406\", \"https://lists.fedoraproject.org/archives/list/package-announce@lists.fedoraproject.org/message/CPM7VPE27DUNJLXM4F5PAAEFFWOEND6X/\", \"https://lists.fedoraproject.org/archives/list/package-announce@lists.fedoraproject.org/message/FKN4GPMBQ3SDXWB4HL45II5CZ7P2E4AI/\", \"https://seclists.org/bugtraq/2019/Aug/19\", \"https://security.gentoo.org/glsa/202003-16\", \"https://usn.ubuntu.com/4205-1/\", \"https://www.debian.org/security/2019/dsa-4500\"]","SubmitTime":"2019-06-28 09:15:00","Tag":["NETWORK","SYS","APP"],"Version":"3.26.0-13.el8"}],"TotalCount":211}"#,
             },
         ] },
-        Action { name: "DescribeAssetImageRegistryVulListExport", deprecated: false, input: 299, output: 300, examples: &[
+        Action { name: "DescribeAssetImageRegistryVulListExport", deprecated: false, input: 299, output: 300, filters: &["Level"], examples: &[
             Example {
                 request: r#"{"ExportField":["CVEId","POCId","Name","Components","Category","CategoryType","Level","Des","OfficialSolution","Reference","DefenseSolution","SubmitTime","CVSS_Score","CVSS_Desc"],"Id":121}"#,
                 response: r#"{"DownloadUrl":"https://download.url","JobId":"1012"}"#,
             },
         ] },
-        Action { name: "DescribeAssetImageRiskList", deprecated: false, input: 305, output: 306, examples: &[
+        Action { name: "DescribeAssetImageRiskList", deprecated: false, input: 305, output: 306, filters: &["Level", "Behavior", "Type"], examples: &[
             Example {
                 request: r#"{"ImageID":"dskaldjskld"}"#,
                 response: r#"{"List":[{"Behavior":3,"Level":3,"Type":2,"Desc":"Dockerfile中存在账号密码、认证凭据等敏感信息","InstructionContent":"/bin/sh -c #(nop)  ENV PWD=postgresql"},{"Behavior":3,"Level":3,"Type":2,"Desc":"Dockerfile中存在账号密码、认证凭据等敏感信息","InstructionContent":"/bin/sh -c echo root:654321 | chpasswd"}],"TotalCount":6}"#,
             },
         ] },
-        Action { name: "DescribeAssetImageRiskListExport", deprecated: false, input: 303, output: 304, examples: &[
+        Action { name: "DescribeAssetImageRiskListExport", deprecated: false, input: 303, output: 304, filters: &["Level", "Behavior", "Type"], examples: &[
             Example {
                 request: r#"{"ImageID":"dskaldjskld","ExportField":["Behavior","Level","Type","Desc","InstructionContent"]}"#,
                 response: r#"{"DownloadUrl":"csfsfsf"}"#,
             },
         ] },
-        Action { name: "DescribeAssetImageScanSetting", deprecated: false, input: 307, output: 308, examples: &[
+        Action { name: "DescribeAssetImageScanSetting", deprecated: false, input: 307, output: 308, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"All":false,"Enable":true,"Images":["sha256:f8d1d3fe96d0bb9d04eab9043b53ed5280a409db58f2506e9f65caa11bb39ad1"],"ScanPeriod":1,"ScanRisk":false,"ScanTime":"11:05:00","ScanVirus":true,"ScanVul":false}"#,
             },
         ] },
-        Action { name: "DescribeAssetImageScanStatus", deprecated: false, input: 309, output: 310, examples: &[
+        Action { name: "DescribeAssetImageScanStatus", deprecated: false, input: 309, output: 310, filters: &[], examples: &[
             Example {
                 request: r#"{"TaskID":"dskaldjskld"}"#,
                 response: r#"{"ImageScanCnt":0,"ImageTotal":339,"LeftSeconds":4666,"RiskCount":0,"Schedule":0,"Status":"SCANNING","SuccessCount":0}"#,
             },
         ] },
-        Action { name: "DescribeAssetImageScanTask", deprecated: false, input: 311, output: 312, examples: &[
+        Action { name: "DescribeAssetImageScanTask", deprecated: false, input: 311, output: 312, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"LastScanTime":"2024-10-11 14:34:15","Status":"END","SubStatus":"Cancel","TaskID":"10000504"}"#,
             },
         ] },
-        Action { name: "DescribeAssetImageSimpleList", deprecated: false, input: 313, output: 314, examples: &[
+        Action { name: "DescribeAssetImageSimpleList", deprecated: false, input: 313, output: 314, filters: &["Keywords"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"List":[{"ImageID":"sha256:27a55a6c3646bdb51f0bedff3a7b87f613c4c69c94b4134c3f7248e1a4bd2ffb","ImageName":"<none>:<none>","ContainerCnt":0,"ScanTime":"2021-01-29T05:26:18.07Z","Size":12800228}],"TotalCount":339}"#,
             },
         ] },
-        Action { name: "DescribeAssetImageVirusList", deprecated: false, input: 317, output: 318, examples: &[
+        Action { name: "DescribeAssetImageVirusList", deprecated: false, input: 317, output: 318, filters: &["RiskLevel"], examples: &[
             Example {
                 request: r#"{"ImageID":"dskaldjskld"}"#,
                 response: r#"{"TotalCount":1,"List":[{"CheckPlatform":[],"Desc":"发现容器上存在恶意木马，您的容器可能已经失陷。\n恶意木马通常会执行挖矿、文件删除、信息窃取和网络攻击等恶意行为。","FileName":"webshell_2.php","FirstScanTime":"2024-09-02 07:36:15","LatestScanTime":"2024-10-23 16:40:54","Md5":"27501aaed5e639693783321219989889","Path":"/root/webshell_2.php","RiskLevel":4,"Size":51,"Solution":"1.检查恶意进程及非法端口，删除可疑的启动项和定时任务；\n2.隔离或者删除相关的木马文件；\n3.对系统进行风险排查，并进行安全加固，详情可参考如下链接： \n【Linux】https://cloud.tencent.com/document/product/296/9604 \n【Windows】https://cloud.tencent.com/document/product/296/9605","Tags":[],"VirusName":"Php.Trojan.Php.Ssmw"}],"VirusScanStatus":1}"#,
             },
         ] },
-        Action { name: "DescribeAssetImageVirusListExport", deprecated: false, input: 315, output: 316, examples: &[
+        Action { name: "DescribeAssetImageVirusListExport", deprecated: false, input: 315, output: 316, filters: &["RiskLevel"], examples: &[
             Example {
                 request: r#"{"ImageID":"sha256:80beff5ff34259ceb7fbe9cd10b2d94912618f5b5595f23434*****","ExportField":["Path","RiskLevel","FileType","VirusName","Tags"]}"#,
                 response: r#"{"DownloadUrl":"www.***.com/***","JobId":"JobId"}"#,
             },
         ] },
-        Action { name: "DescribeAssetImageVulList", deprecated: false, input: 321, output: 322, examples: &[
+        Action { name: "DescribeAssetImageVulList", deprecated: false, input: 321, output: 322, filters: &["Level"], examples: &[
             Example {
                 request: r#"{"ImageID":"csnjkcnshj"}"#,
                 response: r#"{"TotalCount":1,"List":[{"AttackLevel":0,"CVEID":"CVE-2016-5131","CVSSV3Desc":"CVSS:3.0/AV:N/AC:L/PR:N/UI:R/S:U/C:H/I:H/A:H","CVSSV3Score":8.8,"Category":"CODE_INJECTION","CategoryType":"SYSTEM","Component":"libxml2","DefenseSolution":"建议您更新当前系统或软件至最新版，完成漏洞的修复。","Des":"GoogleChrome是美国谷歌（Google）公司开发的一款Web浏览器。Libxml2是其中的一个基于C语言的用来解析XML文档的函数库组件。GoogleChrome52.0.2743.82之前版本中使用的libxml22.9.4及之前的版本存在释放后重用漏洞。远程攻击者可利用该漏洞造成拒绝服务。","FixedVersions":"0:2.9.1-6.tl2.4","IsSuggest":true,"Level":2,"Name":"libxml2 释放后重用漏洞 (CVE-2016-5131)","OfficialSolution":"升级到最新无漏洞版本","Reference":"[\"http://googlechromereleases.blogspot.com/2016/07/stable-channel-update.html\", \"http://lists.apple.com/archives/security-announce/2016/Sep/msg00006.html\", \"http://lists.apple.com/archives/security-announce/2016/Sep/msg00008.html\", \"http://lists.apple.com/archives/security-announce/2016/Sep/msg00010.html\", \"http://lists.apple.com/archives/security-announce/2016/Sep/msg00011.html\", \"http://lists.opensuse.org/opensuse-security-announce/2016-07/msg00020.html\", \"http://lists.opensuse.org/opensuse-security-announce/2016-07/msg00021.html\", \"http://lists.opensuse.org/opensuse-security-announce/2016-07/msg00022.html\", \"http://lists.opensuse.org/opensuse-security-announce/2016-07/msg00028.html\", \"http://rhn.redhat.com/errata/RHSA-2016-1485.html\", \"http://www.debian.org/security/2016/dsa-3637\", \"http://www.securityfocus.com/bid/92053\", \"http://www.securitytracker.com/id/1036428\", \"http://www.securitytracker.com/id/1038623\", \"http://www.ubuntu.com/usn/USN-3041-1\", \"https://bugzilla.redhat.com/show_bug.cgi?id=1358641\", \"https://codereview.chromiu\"]","SubmitTime":"2016-07-24T11:59:00+08:00","Tag":["NETWORK"],"Version":"2.9.1-6.tl2.3"}]}"#,
             },
         ] },
-        Action { name: "DescribeAssetImageVulListExport", deprecated: false, input: 319, output: 320, examples: &[
+        Action { name: "DescribeAssetImageVulListExport", deprecated: false, input: 319, output: 320, filters: &["Level"], examples: &[
             Example {
                 request: r#"{"ImageID":"dskaldjskld","ExportField":["CVEID","Name","Component","Version","Category"]}"#,
                 response: r#"{"DownloadUrl":"sfsfsfsfsfs"}"#,
             },
         ] },
-        Action { name: "DescribeAssetPortList", deprecated: false, input: 323, output: 324, examples: &[
+        Action { name: "DescribeAssetPortList", deprecated: false, input: 323, output: 324, filters: &["All", "RunAs", "ContainerID", "HostID", "HostIP", "ProcessName"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"List":[{"ContainerName":"容器名称","ContainerPID":1,"ContainerPort":8080,"HostID":"8bc803fd-d85d-47b8-9e2b-9644674be677","HostIP":"1.1.1.1","HostName":"tke_cls-111111","ListenContainer":"tcp://:::8080","ListenHost":"10.0.0.1","NodeID":"mix-GOmf****","NodeType":"NORMAL","NodeUniqueID":"896e349d-2e7d-4151-a26f-4e9fdafe****","PodIP":"10.0.1.92","PodName":"agent-test-2zrp7","ProcessName":"sh","PublicIP":"10.0.1.92","PublicIp":"1.1.1.1","PublicPort":0,"RunAs":"root:root","Type":"tcp"}],"TotalCount":1}"#,
             },
         ] },
-        Action { name: "DescribeAssetProcessList", deprecated: false, input: 325, output: 326, examples: &[
+        Action { name: "DescribeAssetProcessList", deprecated: false, input: 325, output: 326, filters: &["RunAs", "ContainerID", "HostID", "HostIP", "ProcessName", "Pid"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"List":[{"CmdLine":"/bin/bash","ContainerName":"/srv_test","ContainerPID":1,"Exe":"/usr/bin/bash","HostID":"8bc803fd-d85d-47b8-9e2b-9644674be677","HostIP":"1.1.1.1","HostName":"机器名称","NodeID":"mix-GOmf****","NodeType":"NORMAL","NodeUniqueID":"896e349d-2e7d-4151-a26f-4e9fdafe****","PID":834,"PodIP":"10.0.1.92","PodName":"agent-test-2zrp7","ProcessName":"bash","PublicIp":"1.1.1.1","RunAs":"root:root","StartTime":"2024-10-17 15:00:47 +0000 UTC"}],"TotalCount":1}"#,
             },
         ] },
-        Action { name: "DescribeAssetSummary", deprecated: false, input: 327, output: 328, examples: &[
+        Action { name: "DescribeAssetSummary", deprecated: false, input: 327, output: 328, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"AppCnt":926,"ContainerCnt":1453849,"ContainerPause":239,"ContainerRunning":1275740,"ContainerStop":175512,"CreateTime":"2021-06-04 17:24:40","DbCnt":41,"HostCnt":57,"HostOnline":42,"HostUnInstallCnt":2,"ImageCnt":6859,"ImageHasRiskInfoCnt":33,"ImageHasVirusCnt":196,"ImageHasVulsCnt":1833,"ImageUnsafeCnt":1833,"ImageUntrustCnt":6246,"LatestImageScanTime":"2024-10-30 02:02:24","ListenPortCnt":1390,"ProcessCnt":4398,"RecommendedFixImageCnt":12,"ScannedImageCnt":733,"SuperNodeCnt":30,"SuperNodeRunningCnt":30,"TodayNewImageCnt":0,"TodayUnsafeImageCnt":0,"UnScannedImageCnt":12,"WebServiceCnt":35}"#,
             },
         ] },
-        Action { name: "DescribeAssetSuperNodeList", deprecated: false, input: 329, output: 330, examples: &[
+        Action { name: "DescribeAssetSuperNodeList", deprecated: false, input: 329, output: 330, filters: &["NodeID", "NodeName", "SubnetName", "AgentStatus"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"List":[{"NodeID":"dc56fda9-58c8-4c4f-9e8c-b7296836c1fe","NodeName":"web-node1","ClusterName":"web-cluster","ClusterID":"cls-sdfsdf","Status":"Running","SubNetID":"subnet-sdfsd","SubNetName":"web-node1","SubNetCidr":"10.0.1.0/24","ZoneID":"ap-guangzhou-6","Zone":"ap-guangzhou","CreateTime":"2024-10-30 10:40:41","RelatePodCount":1,"RelateContainerCount":1,"AgentStatus":"UNINSTALL","NodeUniqueID":"392f05bd-bf86-4911-8cf9-b8c2afd445cd4","ClusterAccessedStatus":"AccessedDefended","ChargeCoresCnt":1,"DefendStatus":"Defended"}],"TotalCount":1}"#,
             },
         ] },
-        Action { name: "DescribeAssetSyncLastTime", deprecated: false, input: 331, output: 332, examples: &[
+        Action { name: "DescribeAssetSyncLastTime", deprecated: false, input: 331, output: 332, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"AssetSyncLastTime":"2024-10-30 11:48:49","TaskStatus":"PROCESSED","TaskProcess":10,"FailedHostCount":10,"TaskId":100}"#,
             },
         ] },
-        Action { name: "DescribeAssetWebServiceList", deprecated: false, input: 333, output: 334, examples: &[
+        Action { name: "DescribeAssetWebServiceList", deprecated: false, input: 333, output: 334, filters: &["Keywords", "Type"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"List":[{"AccessLog":"AccessLog","Config":"/etc/nginx/nginx.conf","ContainerId":"dbbd1295d632365","ContainerName":"/container_name","DataPath":"/a/b","ErrorLog":"ErrorLog","Exe":"/usr/sbin/nginx","HostID":"8bc803fd-d85d-47b8-9e2b-9644674be677","HostIP":"1.1.1.1","HostName":"机器名称","Listen":["tcp://0.0.0.0:8080"],"MainType":"web","NodeID":"mix-GOmf****","NodeType":"NORMAL","NodeUniqueID":"896e349d-2e7d-4151-a26f-4e9fdafe****","Parameter":"nginx: master process nginx -g daemon off;","Pids":[1,2],"PodIP":"10.0.1.92","PodName":"agent-test-2zrp7","ProcessCnt":0,"PublicIp":"1.1.1.1","RunAs":":","ServiceID":"27501aaed5e639693783321219989889","Type":"Nginx","Version":"1.22.0","WebRoot":"/usr/share/nginx/html"}],"TotalCount":1}"#,
             },
         ] },
-        Action { name: "DescribeAutoAuthorizedRuleHost", deprecated: false, input: 335, output: 336, examples: &[
+        Action { name: "DescribeAutoAuthorizedRuleHost", deprecated: false, input: 335, output: 336, filters: &[], examples: &[
             Example {
                 request: r#"{"RuleId":"1"}"#,
                 response: r#"{"TotalCount":1,"List":[{"ContainerCnt":2,"DockerVersion":"19.03.9","HostID":"8bc803fd-d85d-47b8-9e2b-9644674be677","HostIP":"1.1.1.1","HostName":"机器名称","ImageCnt":1,"InstanceID":"ins-8bc803fd","MachineType":"CVM","PublicIp":"1.1.1.1","Status":"ONLINE"}]}"#,
             },
         ] },
-        Action { name: "DescribeCheckItemList", deprecated: false, input: 337, output: 338, examples: &[
+        Action { name: "DescribeCheckItemList", deprecated: false, input: 337, output: 338, filters: &[], examples: &[
             Example {
                 request: r#"{"Offset":0,"Limit":10,"Filters":[]}"#,
                 response: r#"{"ClusterCheckItems":[{"AffectedType":"Workload","AffectedVersion":"所有","CVENumber":"CVE-2021-26691","CVSS":"AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H","CVSSScore":"9.8","CheckItemId":10280,"DiscoverTime":"2023-08-11 11:18:23","IgnoredAssetNum":0,"IsIgnored":false,"ItemDetail":"default ServiceAccount禁止授予写入/修改权限","Name":"禁止授予ServiceAccount default写入/修改权限","RelateLink":"https://","RiskAssessment":"assess***","RiskAttribute":"MaliciousTampering","RiskLevel":"High","RiskProperty":"instance-sfd***","RiskTarget":"RBAC","RiskType":"ConfigRisk","Solution":"确保 default 名称的ServiceAccount禁止授予写入/修改权限"}],"TotalCount":163}"#,
             },
         ] },
-        Action { name: "DescribeClusterDetail", deprecated: false, input: 339, output: 340, examples: &[
+        Action { name: "DescribeClusterDetail", deprecated: false, input: 339, output: 340, filters: &[], examples: &[
             Example {
                 request: r#"{"ClusterId":"cls-20ry"}"#,
                 response: r#"{"ApiServerAddress":"https://10.46.164.12:1053","CheckStatus":"HasRisk","ClusterId":"cls-20ry","ClusterName":"benben-tcss","ClusterNodeNum":1,"ClusterStatus":"CSR_RUNNING","ClusterSubStatus":"CSR_RUNNING","ClusterType":"USER_CREATE_CLUSTER","ClusterVersion":"v1.25.13","ContainerRuntime":"docker://26.1.4","DefenderStatus":"Defended","HighRiskCount":8,"HintRiskCount":3,"IngressCount":0,"MasterIps":"172.16.64.12;","MiddleRiskCount":9,"NamespaceCount":7,"NetworkType":"3","NodeCount":1,"PodCount":15,"Region":"ap-guangzhou","ScanTaskProgress":100,"SeriousRiskCount":0,"ServiceCount":2,"TaskCreateTime":"2024-10-29 12:59:55","WorkloadCount":10}"#,
             },
         ] },
-        Action { name: "DescribeClusterNodes", deprecated: false, input: 341, output: 342, examples: &[
+        Action { name: "DescribeClusterNodes", deprecated: false, input: 341, output: 342, filters: &["DefendStatus"], examples: &[
             Example {
                 request: r#"{"Offset":0,"Limit":10,"ClusterId":"cls-abhq0j4o","Filters":[]}"#,
                 response: r#"{"ClusterNodeList":[{"AgentStatus":"ONLINE","ChargeCoresCnt":0,"DefendStatus":"UnDefended","HostID":"d4cfa6cc-a6a5-49da-a050-cb5892f60e3f","InstanceId":"ins-qj24hgj0","InstanceRole":"MASTER","InstanceState":"Running","MachineType":"CVM","NodeName":"tke_cls-abhq0j4o_master_etcd1","NodeType":"NORMAL","PrivateIpAddresses":"10.0.0.14","PublicIP":"119.29.217.177","UUID":"d4cfa6cc-a6a5-49da-a050-cb5892f60e3f"}],"TotalCount":4}"#,
             },
         ] },
-        Action { name: "DescribeClusterSummary", deprecated: false, input: 343, output: 344, examples: &[
+        Action { name: "DescribeClusterSummary", deprecated: false, input: 343, output: 344, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"TotalCount":1,"RiskClusterCount":1,"UncheckClusterCount":1,"ManagedClusterCount":1,"IndependentClusterCount":1,"NoRiskClusterCount":1,"CheckedClusterCount":1,"AutoCheckClusterCount":1,"ManualCheckClusterCount":1,"FailedClusterCount":1,"NotImportedClusterCount":1,"ServerlessClusterCount":1,"TkeClusterCount":1,"UserCreateTencentClusterCount":1,"UserCreateHybridClusterCount":1}"#,
             },
         ] },
-        Action { name: "DescribeComplianceAssetDetailInfo", deprecated: false, input: 345, output: 346, examples: &[
+        Action { name: "DescribeComplianceAssetDetailInfo", deprecated: false, input: 345, output: 346, filters: &[], examples: &[
             Example {
                 request: r#"{"CustomerAssetId":2202462,"AssetType":"ASSET_CONTAINER"}"#,
                 response: r#"{"AssetDetailInfo":{"AssetCreateTime":"2024-07-24 11:32:45","AssetName":"my-elasticsearch-container","AssetStatus":"ASSET_STOPPED","AssetType":"ASSET_CONTAINER","CheckResult":"RESULT_FAILED","CheckStatus":"CHECK_FINISHED","CustomerAssetId":2202462,"FailedPolicyItemCount":7,"HostIP":"172.16.49.104","HostName":"VM-49-104-centos","LastCheckTime":"2024-07-24 11:17:15","NodeName":"云镜漏洞测试机-目标机器","PassedPolicyItemCount":17},"ContainerDetailInfo":{"ContainerId":"e822238a07e0","PodName":"PodName"},"HostDetailInfo":{"ContainerdVersion":"2.3","DockerVersion":"2.3","K8SVersion":"1.24"},"ImageDetailInfo":{"ImageId":"id1","ImageName":"name","ImageTag":"tag1","Repository":"repository"},"K8SDetailInfo":{"ClusterName":"name","ClusterVersion":"1.1"}}"#,
             },
         ] },
-        Action { name: "DescribeComplianceAssetList", deprecated: false, input: 347, output: 348, examples: &[
+        Action { name: "DescribeComplianceAssetList", deprecated: false, input: 347, output: 348, filters: &[], examples: &[
             Example {
                 request: r#"{"AssetTypeSet":["ASSET_CONTAINDER"],"Offset":0,"Limit":100}"#,
                 response: r#"{"TotalCount":1,"AssetInfoList":[{"CustomerAssetId":14343206,"AssetType":"ASSET_CONTAINER","AssetName":"name-asset","ImageTag":"latest","HostIP":"172.16.0.1","NodeName":"node-1","CheckStatus":"CHECK_FINISHED","PassedPolicyItemCount":1021,"FailedPolicyItemCount":1021,"LastCheckTime":"2020-09-22 00:00:00","CheckResult":"RESULT_FAILED","InstanceId":"ins-busi1","ImageRegistryInfo":{"Name":"registry1","Type":"habor","Address":"http://1.1.1.2"},"ClusterID":"cluster-busi1","ClusterName":"cluster1"}]}"#,
             },
         ] },
-        Action { name: "DescribeComplianceAssetPolicyItemList", deprecated: false, input: 349, output: 350, examples: &[
+        Action { name: "DescribeComplianceAssetPolicyItemList", deprecated: false, input: 349, output: 350, filters: &[], examples: &[
             Example {
                 request: r#"{"CustomerAssetId":2202462,"Offset":0,"Limit":3,"AssetType":"ASSET_CONTAINER"}"#,
                 response: r#"{"AssetPolicyItemList":[{"BasePolicyItemId":142,"BenchmarkStandardId":1,"BenchmarkStandardName":"CIS Docker","Category":"CATEGORY_DOCKER_RUNTIME","CheckResult":"RESULT_PASSED","CheckStatus":"CHECK_FINISHED","CustomerPolicyItemId":2809,"FixSuggestion":"使用--health-cmd和其他参数运行容器。 例如，docker run -d --health-cmd ='stat /etc/passwd || exit1'nginx。","LastCheckTime":"2024-07-24 11:12:16","Name":"检查容器运行时的健康状态","RiskLevel":"1","VerifyInfo":"e822238a07e0d193a12c0608f2d821812664d3d9cf5871cc9bedc9eab562e602:Healthcheck=null\n","WhitelistId":0},{"BasePolicyItemId":141,"BenchmarkStandardId":1,"BenchmarkStandardName":"CIS Docker","Category":"CATEGORY_DOCKER_RUNTIME","CheckResult":"RESULT_PASSED","CheckStatus":"CHECK_FINISHED","CustomerPolicyItemId":2808,"FixSuggestion":"如无必须，不要使用 --cgroup-parent 选项在docker运行。","LastCheckTime":"2024-07-24 11:12:16","Name":"确保cgroup安全使用","RiskLevel":"1","VerifyInfo":"e822238a07e0d193a12c0608f2d821812664d3d9cf5871cc9bedc9eab562e602:CgroupParent=\n","WhitelistId":0},{"BasePolicyItemId":140,"BenchmarkStandardId":1,"BenchmarkStandardName":"CIS Docker","Category":"CATEGORY_DOCKER_RUNTIME","CheckResult":"RESULT_PASSED","CheckStatus":"CHECK_FINISHED","CustomerPolicyItemId":2807,"FixSuggestion":"在docker exec命令中不要使用--privileged选项。","LastCheckTime":"2024-07-24 11:12:16","Name":"确保docker exec命令不能使用特权选项","RiskLevel":"2","VerifyInfo":"e822238a07e0d193a12c0608f2d821812664d3d9cf5871cc9bedc9eab562e602:ExecIDs=null\n","WhitelistId":0}],"TotalCount":24}"#,
             },
         ] },
-        Action { name: "DescribeCompliancePeriodTaskList", deprecated: false, input: 351, output: 352, examples: &[
+        Action { name: "DescribeCompliancePeriodTaskList", deprecated: false, input: 351, output: 352, filters: &[], examples: &[
             Example {
                 request: r#"{"AssetType":"ASSET_CONTAINER","Offset":0,"Limit":2}"#,
                 response: r#"{"TotalCount":1,"PeriodTaskSet":[{"PeriodTaskId":456,"AssetType":"ASSET_CONTAINER","PeriodRule":{"ExecutionTime":"2006-01-02 15:04:05","Frequency":1,"Enable":true},"LastTriggerTime":"2006-01-02 15:04:05","TotalPolicyItemCount":345634,"BenchmarkStandardSet":[{"StandardId":2342,"Name":"CIS Docker","Description":"CIS Docker","PolicyItemCount":666,"Enabled":true}]}]}"#,
             },
         ] },
-        Action { name: "DescribeCompliancePolicyItemAffectedAssetList", deprecated: false, input: 353, output: 354, examples: &[
+        Action { name: "DescribeCompliancePolicyItemAffectedAssetList", deprecated: false, input: 353, output: 354, filters: &["NodeName", "CheckResult"], examples: &[
             Example {
                 request: r#"{"CustomerPolicyItemId":45675,"Offset":1000,"Limit":10,"Filters":[{"Name":"NodeName","Values":["node-1"],"ExactMatch":true}]}"#,
                 response: r#"{"AffectedAssetList":[{"AssetName":"hyperkube","AssetType":"ASSET_IMAGE","CheckResult":"RESULT_FAILED","CheckStatus":"CHECK_FINISHED","ClusterID":"cls-5licssbi","ClusterName":"piper-容器告警接入安全中心测试","CustomerAssetId":1001005017196,"HostIP":"172.17.1.53","ImageRegistryInfo":{"Address":"10.0.0.1","Name":"name1","Type":"3"},"ImageTag":"v1.22.5-tke.27-rc1","InstanceId":"ins-4bi3i496","LastCheckTime":"2024-10-29 02:02:18","NodeName":"as-tke-np-7lmwo8pi","VerifyInfo":"sha256:f5b7776211ac931c484d203db03ed67e8b2dd44e0697119d02796a7d50041bcf:User="}],"TotalCount":186}"#,
             },
         ] },
-        Action { name: "DescribeCompliancePolicyItemAffectedSummary", deprecated: false, input: 355, output: 356, examples: &[
+        Action { name: "DescribeCompliancePolicyItemAffectedSummary", deprecated: false, input: 355, output: 356, filters: &[], examples: &[
             Example {
                 request: r#"{"CustomerPolicyItemId":474567}"#,
                 response: r#"{"PolicyItemSummary":{"ApplicableVersion":"docker 1.11-1.13, 17.12-20.10.2","AssetType":"ASSET_IMAGE","AuditProcedure":"执行以下命令审计\ndocker ps --quiet | xargs --max-args=1 -I{} docker exec {} cat /proc/1/status | grep '^Uid:' | awk '{print $3}'","BasePolicyItemId":178,"BenchmarkStandardId":2,"BenchmarkStandardName":"CIS Docker","Category":"CATEGORY_DOCKER_IMAGES_BUILD_FILE","CheckResult":"RESULT_FAILED","CheckStatus":"CHECK_FINISHED","CustomerPolicyItemId":5914,"Description":"在可能的情况下，最好以非root用户的身份运行容器。","FailedAssetCount":208,"FixSuggestion":"确保容器镜像的Dockerfile包含以下指令：USER <用户名或ID> 其中用户名或ID是指可以在容器基础镜像中找到的用户。 如果在容器基础镜像中没有创建特定用户，则在USER指令之前添加useradd命令以添加特定用户。例如，在Dockerfile中创建用户：RUN useradd -d /home/username -m -s /bin/bash username USER username注意：如果镜像中有容器不需要的用户，请考虑删除它们。 删除这些用户后，提交镜像，然后生成新的容器实例以供使用。","IsEnable":0,"LastCheckTime":"2024-10-30 02:02:09","Name":"确保创建使用容器的用户","PassedAssetCount":0,"RiskLevel":"1","WhitelistId":0}}"#,
             },
         ] },
-        Action { name: "DescribeComplianceScanFailedAssetList", deprecated: false, input: 357, output: 358, examples: &[
+        Action { name: "DescribeComplianceScanFailedAssetList", deprecated: false, input: 357, output: 358, filters: &[], examples: &[
             Example {
                 request: r#"{"AssetTypeSet":["ASSET_CONTAINER"],"Offset":0,"Limit":10}"#,
                 response: r#"{"TotalCount":1,"ScanFailedAssetList":[{"CustomerAssetId":111456789,"AssetType":"ASSET_CONTAINDER","AssetName":"happy-jenkins","CheckStatus":"CHECK_FINISHED","CheckTime":"2021-04-02 16:42:00","FailureReason":"发生一些预料之外的情况","Suggestion":"尝试重试"}]}"#,
             },
         ] },
-        Action { name: "DescribeComplianceTaskAssetSummary", deprecated: false, input: 359, output: 360, examples: &[
+        Action { name: "DescribeComplianceTaskAssetSummary", deprecated: false, input: 359, output: 360, filters: &[], examples: &[
             Example {
                 request: r#"{"AssetTypeSet":["ASSET_CONTAINER"]}"#,
                 response: r#"{"Status":"USER_NORMAL","AssetSummaryList":[{"AssetType":"ASSET_CONTAINER","IsCustomerFirstCheck":true,"CheckStatus":"CHECK_FINISHED","CheckProgress":0,"PassedPolicyItemCount":1,"FailedPolicyItemCount":1,"FailedCriticalPolicyItemCount":1,"FailedHighRiskPolicyItemCount":1,"FailedMediumRiskPolicyItemCount":1,"FailedLowRiskPolicyItemCount":1,"NoticePolicyItemCount":1,"PassedAssetCount":1,"FailedAssetCount":1,"AssetPassedRate":0,"ScanFailedAssetCount":1,"CheckCostTime":0,"LastCheckTime":"2020-09-22 00:00:00","PeriodRule":{"Frequency":1,"ExecutionTime":"21:00","Enable":true},"OpenPolicyItemCount":1,"IgnoredPolicyItemCount":1,"TotalPolicyItemCount":1,"DetectHostCount":1,"LeftTime":1}]}"#,
             },
         ] },
-        Action { name: "DescribeComplianceTaskPolicyItemSummaryList", deprecated: false, input: 361, output: 362, examples: &[
+        Action { name: "DescribeComplianceTaskPolicyItemSummaryList", deprecated: false, input: 361, output: 362, filters: &["ItemType", "RiskLevel", "IsOpen"], examples: &[
             Example {
                 request: r#"{"Offset":0,"Limit":10,"Filters":[{"Name":"RiskLevel","Values":["3","2","1","0"],"ExactMatch":true},{"Name":"ItemType","Values":["CATEGORY_DOCKER_RUNTIME"],"ExactMatch":true}],"AssetType":"ASSET_CONTAINER"}"#,
                 response: r#"{"PolicyItemSummaryList":[{"ApplicableVersion":"docker 1.11-1.13, 17.12-20.10.2","AssetType":"ASSET_CONTAINER","AuditProcedure":"运行以下命令执行检查\ndocker ps --quiet --all | xargs docker inspect --format '{{ .Id }}: Privileged={{ .HostConfig.Privileged }}'","BasePolicyItemId":1,"BenchmarkStandardId":1,"BenchmarkStandardName":"CIS Docker","Category":"CATEGORY_DOCKER_RUNTIME","CheckResult":"RESULT_FAILED","CheckStatus":"CHECK_FINISHED","CustomerPolicyItemId":6190,"Description":"开启了privileged权限之后，会让容器拥有底层主机的大部分权限，不应该在创建容器时使用该参数","FailedAssetCount":29,"FixSuggestion":"不要运行带有--privileged标志的容器。 例如，不要启动如下容器：docker run --interactive --tty --privileged centos/bin/bash。","IsEnable":1,"LastCheckTime":"2024-10-30 02:02:27","Name":"确保不使用特权容器","PassedAssetCount":210,"RiskLevel":"3","WhitelistId":0}],"TaskId":0,"TotalCount":33}"#,
             },
         ] },
-        Action { name: "DescribeComplianceWhitelistItemList", deprecated: false, input: 363, output: 364, examples: &[
+        Action { name: "DescribeComplianceWhitelistItemList", deprecated: false, input: 363, output: 364, filters: &[], examples: &[
             Example {
                 request: r#"{"AssetTypeSet":["ASSET_IMAGE"],"Offset":0,"Limit":10}"#,
                 response: r#"{"TotalCount":1,"WhitelistItemSet":[{"WhitelistItemId":1001,"CustomerPolicyItemId":456,"Name":"test-name","StandardId":11222,"StandardName":"CIS Docker","AffectedAssetCount":100,"LastUpdateTime":"2021-04-02 16:00:00","InsertTime":"2021-04-02 16:00:00"}]}"#,
             },
         ] },
-        Action { name: "DescribeContainerAssetSummary", deprecated: false, input: 365, output: 366, examples: &[
+        Action { name: "DescribeContainerAssetSummary", deprecated: false, input: 365, output: 366, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"ContainerTotalCnt":1,"ContainerRunningCnt":1,"ContainerPauseCnt":1,"ContainerStopped":1,"ImageCnt":1,"HostCnt":1,"HostRunningCnt":1,"HostOfflineCnt":1,"ImageRegistryCnt":1,"ImageTotalCnt":1,"HostUnInstallCnt":1,"HostSuperNodeCnt":1}"#,
             },
         ] },
-        Action { name: "DescribeContainerSecEventSummary", deprecated: false, input: 367, output: 368, examples: &[
+        Action { name: "DescribeContainerSecEventSummary", deprecated: false, input: 367, output: 368, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"UnhandledFileCnt":1,"UnhandledEscapeCnt":1,"UnhandledRiskSyscallCnt":1,"UnhandledReverseShellCnt":1,"UnhandledAbnormalProcessCnt":1,"UnhandledVirusEventCnt":1,"UnhandledMaliciousConnectionEventCnt":1,"UnhandledK8sApiEventCnt":1}"#,
             },
         ] },
-        Action { name: "DescribeESAggregations", deprecated: false, input: 369, output: 370, examples: &[
+        Action { name: "DescribeESAggregations", deprecated: false, input: 369, output: 370, filters: &[], examples: &[
             Example {
                 request: r#"{"Query":"{\"index\":[],\"body\":\"{\\\"query\\\":{\\\"bool\\\":{\\\"filter\\\":{\\\"bool\\\":{\\\"filter\\\":{\\\"range\\\":{\\\"insert_time\\\":{\\\"gt\\\":1729737627694,\\\"lte\\\":1729766427694}}},\\\"must\\\":[],\\\"must_not\\\":[],\\\"should\\\":[]}}}},\\\"highlight\\\":{\\\"fields\\\":{\\\"*\\\":{}}},\\\"aggs\\\":{\\\"count_stats\\\":{\\\"date_histogram\\\":{\\\"field\\\":\\\"insert_time\\\",\\\"interval\\\":\\\"30m\\\",\\\"time_zone\\\":\\\"Asia/Shanghai\\\",\\\"min_doc_count\\\":1}}},\\\"track_total_hits\\\":true,\\\"sort\\\":[{\\\"insert_time\\\":\\\"desc\\\"}]}\"}","LogTypes":["asset_container","asset_local_image","asset_registry_image","asset_host","asset_cluster","asset_pod","asset_service","asset_ingress","asset_process","asset_port","asset_web_service","asset_app","asset_db","container_bash","container_launch","k8s_api","local_image_virus","local_image_risk","local_image_vul","registry_image_virus","registry_image_risk","registry_image_vul","image_deny","cluster_risk_vul","cluster_risk_cfg","baseline_docker_container","baseline_docker_image","baseline_docker_host","baseline_containerd_container","baseline_k8s","baseline_containerd_host","container_escape","reverse_shell","container_virus","malicious_connection","abnormal_process","access_control","risk_syscall","abnormal_k8s_api"]}"#,
                 response: r#"{"Data":"{\"took\":973,\"hits\":{\"total\":{\"value\":5108036,\"relation\":\"eq\"}},\"aggregations\":{\"count_stats\":{\"buckets\":[{\"key_as_string\":\"2024-10-24T10:30:00.000+08:00\",\"key\":1729737000000,\"doc_count\":47623},{\"key_as_string\":\"2024-10-24T11:00:00.000+08:00\",\"key\":1729738800000,\"doc_count\":64848},{\"key_as_string\":\"2024-10-24T11:30:00.000+08:00\",\"key\":1729740600000,\"doc_count\":65760},{\"key_as_string\":\"2024-10-24T12:00:00.000+08:00\",\"key\":1729742400000,\"doc_count\":71743},{\"key_as_string\":\"2024-10-24T12:30:00.000+08:00\",\"key\":1729744200000,\"doc_count\":72563},{\"key_as_string\":\"2024-10-24T13:00:00.000+08:00\",\"key\":1729746000000,\"doc_count\":65545},{\"key_as_string\":\"2024-10-24T13:30:00.000+08:00\",\"key\":1729747800000,\"doc_count\":63693},{\"key_as_string\":\"2024-10-24T14:00:00.000+08:00\",\"key\":1729749600000,\"doc_count\":71868},{\"key_as_string\":\"2024-10-24T14:30:00.000+08:00\",\"key\":1729751400000,\"doc_count\":73547},{\"key_as_string\":\"2024-10-24T15:00:00.000+08:00\",\"key\":1729753200000,\"doc_count\":65341},{\"key_as_string\":\"2024-10-24T15:30:00.000+08:00\",\"key\":1729755000000,\"doc_count\":64074},{\"key_as_string\":\"2024-10-24T16:00:00.000+08:00\",\"key\":1729756800000,\"doc_count\":877499},{\"key_as_string\":\"2024-10-24T16:30:00.000+08:00\",\"key\":1729758600000,\"doc_count\":914717},{\"key_as_string\":\"2024-10-24T17:00:00.000+08:00\",\"key\":1729760400000,\"doc_count\":823727},{\"key_as_string\":\"2024-10-24T17:30:00.000+08:00\",\"key\":1729762200000,\"doc_count\":743536},{\"key_as_string\":\"2024-10-24T18:00:00.000+08:00\",\"key\":1729764000000,\"doc_count\":756934},{\"key_as_string\":\"2024-10-24T18:30:00.000+08:00\",\"key\":1729765800000,\"doc_count\":265018}]}},\"_shards\":{\"total\":9,\"successful\":9,\"failed\":0}}"}"#,
             },
         ] },
-        Action { name: "DescribeESHits", deprecated: false, input: 371, output: 372, examples: &[
+        Action { name: "DescribeESHits", deprecated: false, input: 371, output: 372, filters: &[], examples: &[
             Example {
                 request: r#"{"Query":"{\"index\":[\"netflow\"],\"body\":{\"query\":{\"bool\":{\"filter\":{\"bool\":{\"filter\":{\"range\":{\"timestamp\":{\"gte\":1597075200000,\"lte\":1597161599999}}},\"must\":[],\"must_not\":[],\"should\":[]}}}},\"highlight\":{\"fields\":{\"*\":{}}}},\"sort\":[{\"timestamp\":\"desc\"}]}","Offset":0,"Limit":10}"#,
                 response: r#"{"Data":"{\"took\":0,\"timed_out\":false,\"_shards\":{\"total\":1,\"successful\":1,\"skipped\":0,\"failed\":0},\"hits\":{\"total\":{\"value\":938,\"relation\":\"eq\"},\"max_score\":1.0,\"hits\":[{\"_index\":\"userlog-1256299843-asset_account-202026\",\"_type\":\"_doc\",\"_id\":\"PsAsunMBxgMcMHXNMzGL\",\"_score\":1.0,\"_source\":{\"id\":12900000007108,\"create_time\":\"2020-07-02T09:18:45+08:00\",\"modify_time\":\"2020-07-02T09:18:45+08:00\",\"uuid\":\"454a07be-8f21-11e9-818b-5cb9019b3cb0\",\"hostip\":\"172.21.0.14\",\"guid\":\"14f7981c-48f3-4d58-846e-fb2c86e9c7e2\",\"appid\":1256953985,\"user_name\":\"root\",\"groups\":\"root\",\"account_create_time\":\"1970-01-01T08:00:00+08:00\",\"last_login_time\":\"1970-01-01T08:00:00+08:00\",\"shell_path\":\"/bin/bash\",\"is_login_account\":1,\"is_hidden_account\":0,\"is_without_pwd\":0,\"account_privilege\":0,\"platform\":4,\"status\":0}},{\"_index\":\"userlog-1256299843-asset_account-202026\",\"_type\":\"_doc\",\"_id\":\"XMgsunMBuMj9w9DkMwS1\",\"_score\":1.0,\"_source\":{\"id\":12900000007109,\"create_time\":\"2020-07-02T09:18:45+08:00\",\"modify_time\":\"2020-07-02T09:18:45+08:00\",\"uuid\":\"454a07be-8f21-11e9-818b-5cb9019b3cb0\",\"hostip\":\"172.21.0.14\",\"guid\":\"14f7981c-48f3-4d58-846e-fb2c86e9c7e2\",\"appid\":1256953985,\"user_name\":\"bin\",\"groups\":\"bin\",\"account_create_time\":\"1970-01-01T08:00:00+08:00\",\"last_login_time\":\"1970-01-01T08:00:00+08:00\",\"shell_path\":\"/sbin/nologin\",\"is_login_account\":0,\"is_hidden_account\":0,\"is_without_pwd\":1,\"account_privilege\":1,\"platform\":4,\"status\":0}},{\"_index\":\"userlog-1256299843-asset_account-202026\",\"_type\":\"_doc\",\"_id\":\"aMgsunMBuMj9w9DkMwS-\",\"_score\":1.0,\"_source\":{\"id\":12900000007110,\"create_time\":\"2020-07-02T09:18:45+08:00\",\"modify_time\":\"2020-07-02T09:18:45+08:00\",\"uuid\":\"454a07be-8f21-11e9-818b-5cb9019b3cb0\",\"hostip\":\"172.21.0.14\",\"guid\":\"14f7981c-48f3-4d58-846e-fb2c86e9c7e2\",\"appid\":1256953985,\"user_name\":\"daemon\",\"groups\":\"daemon\",\"account_create_time\":\"1970-01-01T08:00:00+08:00\",\"last_login_time\":\"1970-01-01T08:00:00+08:00\",\"shell_path\":\"/sbin/nologin\",\"is_login_account\":0,\"is_hidden_account\":0,\"is_without_pwd\":1,\"account_privilege\":1,\"platform\":4,\"status\":0}}]}}"}"#,
             },
         ] },
-        Action { name: "DescribeEmergencyVulList", deprecated: false, input: 373, output: 374, examples: &[
+        Action { name: "DescribeEmergencyVulList", deprecated: false, input: 373, output: 374, filters: &["Level", "Tags", "CanBeFixed", "CVEID", "ImageID", "ImageName", "ContainerID", "ContainerName", "ComponentName", "ComponentVersion"], examples: &[
             Example {
                 request: r#"{"Limit":"1","Offset":"0"}"#,
                 response: r#"{"List":[{"CVEID":"CVE-2024-47176","CVSSV3Score":0,"Category":"OTHER","DefenceHostCount":0,"DefenceScope":"ALL","DefenceStatus":"DEFENDED","DefendedCount":0,"ID":0,"LatestFoundTime":"2020-11-21 15:16:00","Level":"HIGH","Name":"cups-browsed 远程代码执行漏洞","PocID":"pcmgr-521425","Status":"NOT_SCAN","SubmitTime":"2024-09-27 06:15:00","Tags":["POC","SYS"]}],"TotalCount":241}"#,
             },
         ] },
-        Action { name: "DescribeEscapeEventDetail", deprecated: false, input: 375, output: 376, examples: &[
+        Action { name: "DescribeEscapeEventDetail", deprecated: false, input: 375, output: 376, filters: &[], examples: &[
             Example {
                 request: r#"{"EventId":"10021"}"#,
                 response: r#"{"AncestorProcessInfo":{"ProcessParam":"/usr/lib/systemd/systemd --switched-root --system --deserialize 18 ","ProcessPath":"systemd","ProcessStartUser":"root","ProcessUserGroup":"root"},"EventBaseInfo":{"ClientIP":"159.75.90.111","ClusterID":"cls-sdfw3f3","ClusterName":"web-cluster","ContainerId":"a960d85856c7a77cb504b638c56f59a28057","ContainerIsolateOperationSrc":"system","ContainerName":"node1","ContainerNetStatus":"NORMAL","ContainerNetSubStatus":"NONE","EventCount":1,"EventId":"12486","EventName":"敏感路径挂载","EventType":"MOUNT_SENSITIVE_PTAH","FoundTime":"2024-10-23 17:13:51","HostID":"3b6b1bbc-1c7a-47e2-9ca8-e9c27ec9d068","HostIP":"172.17.1.6","ImageId":"sha256:b760a4831f5aab71c711f7537a107b751d0d0ce90dd32d8b358df3c5da385426","ImageName":"centos:7.6","LatestFoundTime":"2024-10-23 17:13:51","Namespace":"default","NodeID":"web-node1","NodeName":"VM-1-6-tencentos","NodeSubNetCIDR":"172.16.0.0/24","NodeSubNetID":"sub-ndifn***","NodeSubNetName":"dev","NodeType":"NORMAL","NodeUniqueID":"d41d8cd98f00b20*******","PodIP":"10.0.0.121","PodName":"kube-system/cilium-m2gkw","PodStatus":"NORMAL","Status":"EVENT_UNDEAL","WorkloadType":"StatefulSet"},"EventDetail":{"Description":"容器（ID:5893711bb2...）挂载了敏感目录/lib/modules,/proc/sys/net,/proc/sys/kernel，存在容器逃逸的风险，当攻击者攻破容器后，可通过篡改该目录下的敏感文件，从而实现容器逃逸，获得宿主机系统的控制权限，威胁宿主机上其它容器及内网的安全。","OperationTime":"1970-01-01 00:00:01","Remark":"dev","Solution":"修改挂载路径，只将必须的路径挂载到容器中，避免挂载敏感路径。"},"ParentProcessInfo":{"ProcessParam":"/usr/local/bin/containerd-shim-runc-v2 -namespace k8s.io -id 613d6792485871ca66ab6dc4d1c24e827e1ff4ae6aff87b187e40059cd3ba3b9 -address /run/containerd/containerd.sock ","ProcessPath":"containerd-shim-runc-v2","ProcessStartUser":"root","ProcessUserGroup":"root"},"ProcessInfo":{"ProcessAuthority":"-rwxr-xr-x","ProcessId":2743103,"ProcessMd5":"81a7701a194c3a1179cfe4a7ac836626","ProcessName":"runc","ProcessParam":"cilium-agent --config-dir=/tmp/cilium/config-map","ProcessPath":"/opt/containerd/bin/runc","ProcessStartUser":"root","ProcessTree":"runc(2743103)|containerd-shim-runc-v2(289436)|systemd(1)","ProcessUserGroup":"root"}}"#,
             },
         ] },
-        Action { name: "DescribeEscapeEventInfo", deprecated: false, input: 377, output: 378, examples: &[
+        Action { name: "DescribeEscapeEventInfo", deprecated: false, input: 377, output: 378, filters: &["Status", "EventType", "ESCAPE_VUL_OCCURRED", "ContainerNetStatus", "ContainerStatus", "ForeignUniqueKey"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"EventSet":[{"ClusterID":"cls-fjivn***","ClusterName":"dev-set","ContainerId":"9294ea00cf80469f3604e2a38e725bf77c5a3ea522ce23bbf4d4dba8b4e149c9","ContainerIsolateOperationSrc":"system","ContainerName":"/test1","ContainerNetStatus":"NORMAL","ContainerNetSubStatus":"NONE","ContainerStatus":"DESTROYED","Description":"容器（ID: 9294ea00cf...) 中的进程bash对cgroup下的文件notify_on_release进行了修改，通过篡改该文件，可以实现容器逃逸，获得宿主机系统权限。","EventCount":192,"EventId":"33705186","EventName":"利用cgroup机制逃逸","EventType":"ESCAPE_CGROUPS","FoundTime":"2024-08-23 16:41:03","HostID":"3253189e-a107-4892-9bb9-03ad9****","HostIP":"172.16.48.74","ImageId":"sha256:5d0da3dc976460b72c77d94c8a1ad043720b0416bfc16c5*****","ImageName":"centos:8","LatestFoundTime":"2024-08-23 16:41:03","NodeID":"d41d8cd98f00b204******","NodeIP":"172.16.48.74","NodeName":"VM-48-74-centos","NodeType":"NORMAL","NodeUniqueID":"d41d8cd98f00b204e9800****","PodIP":"10.0.0.121","PodName":"dev1","PublicIP":"101.33.227.**","Solution":"检查容器对应镜像是否存在漏洞或木马。修改容器启动参数，以普通权限启动容器。检查容器挂载目录，避免将/sys/fs/cgroup挂载到容器中。","Status":"EVENT_UNDEAL"}],"TotalCount":1021}"#,
             },
         ] },
-        Action { name: "DescribeEscapeEventTendency", deprecated: false, input: 379, output: 380, examples: &[
+        Action { name: "DescribeEscapeEventTendency", deprecated: false, input: 379, output: 380, filters: &[], examples: &[
             Example {
                 request: r#"{"EndTime":"2021-05-01","StartTime":"2021-05-07"}"#,
                 response: r#"{"List":[{"Date":"2020-09-22","ContainerEscapeEventCount":0,"ProcessPrivilegeEventCount":0,"RiskContainerEventCount":1021}]}"#,
             },
         ] },
-        Action { name: "DescribeEscapeEventTypeSummary", deprecated: false, input: 381, output: 382, examples: &[
+        Action { name: "DescribeEscapeEventTypeSummary", deprecated: false, input: 381, output: 382, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"RiskContainerEventCount":0,"ProcessPrivilegeEventCount":0,"ContainerEscapeEventCount":0,"PendingEscapeEventCount":0}"#,
             },
         ] },
-        Action { name: "DescribeEscapeRuleInfo", deprecated: false, input: 383, output: 384, examples: &[
+        Action { name: "DescribeEscapeRuleInfo", deprecated: false, input: 383, output: 384, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"RuleSet":[{"Group":"PROCESS_PRIVILEGE","IsEnable":true,"Name":"突破namespace限制","Type":"PRIVILEGE"},{"Group":"RISK_CONTAINER","IsEnable":true,"Name":"敏感路径挂载","Type":"MOUNT_SENSITIVE_PTAH"},{"Group":"CONTAINER_ESCAPE","IsEnable":true,"Name":"逃逸漏洞利用","Type":"ESCAPE_VUL_OCCURRED"},{"Group":"CONTAINER_ESCAPE","IsEnable":true,"Name":"访问Docker API接口逃逸","Type":"ESCAPE_DOCKER_API"},{"Group":"CONTAINER_ESCAPE","IsEnable":true,"Name":"篡改敏感文件逃逸","Type":"ESCAPE_TAMPER_SENSITIVE_FILE"},{"Group":"CONTAINER_ESCAPE","IsEnable":true,"Name":"利用cgroup机制逃逸","Type":"ESCAPE_CGROUPS"}]}"#,
             },
         ] },
-        Action { name: "DescribeEscapeSafeState", deprecated: false, input: 385, output: 386, examples: &[
+        Action { name: "DescribeEscapeSafeState", deprecated: false, input: 385, output: 386, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"IsSafe":"Unsafe"}"#,
             },
         ] },
-        Action { name: "DescribeEscapeWhiteList", deprecated: false, input: 387, output: 388, examples: &[
+        Action { name: "DescribeEscapeWhiteList", deprecated: false, input: 387, output: 388, filters: &["EventType", "ImageName", "ImageID"], examples: &[
             Example {
                 request: r#"{"Limit":"10","Offset":"0"}"#,
                 response: r#"{"List":[{"ContainerCount":0,"EventType":["MOUNT_SENSITIVE_PTAH"],"SuperNodeCount":5,"HostCount":4,"ID":7172,"ImageID":"sha256:a24bb4013296f61e89ba57005a7b3e52274d8edd3ae2077d04395f806b63d83e","ImageName":"alpine:3.12.0","ImageSize":10000000,"InsertTime":"2024-10-17 22:31:18","UpdateTime":"2024-10-27 08:51:02"}],"TotalCount":1}"#,
             },
         ] },
-        Action { name: "DescribeEventEscapeImageList", deprecated: false, input: 389, output: 390, examples: &[
+        Action { name: "DescribeEventEscapeImageList", deprecated: false, input: 389, output: 390, filters: &["EventType", "Status", "ImageID", "ImageName"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"List":[],"TotalCount":0}"#,
             },
         ] },
-        Action { name: "DescribeExportJobDownloadURL", deprecated: false, input: 391, output: 392, examples: &[
+        Action { name: "DescribeExportJobDownloadURL", deprecated: false, input: 391, output: 392, filters: &[], examples: &[
             Example {
                 request: r#"{"JobID":"15cf63db-11a9-4885-b1a3-211dd54b83b7"}"#,
                 response: r#"{"DownloadURL":"http://1.2.3.4/result.csv"}"#,
             },
         ] },
-        Action { name: "DescribeExportJobManageList", deprecated: false, input: 393, output: 394, examples: &[
+        Action { name: "DescribeExportJobManageList", deprecated: false, input: 393, output: 394, filters: &["ExportStatus", "ExportSource"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"List":[{"ExportProgress":0,"ExportStatus":"RUNNING","FailureMsg":"FailureMsg","InsertTime":"2024-10-30 10:47:57","JobID":"dc56fda9-58c8-4c4f-9e8c-b7296836c1fe","JobName":"LocalImage-253332865-343433341-1","Source":"LocalImage","Timeout":"2024-10-30 10:47:57"}],"TotalCount":11}"#,
             },
         ] },
-        Action { name: "DescribeExportJobResult", deprecated: false, input: 395, output: 396, examples: &[
+        Action { name: "DescribeExportJobResult", deprecated: false, input: 395, output: 396, filters: &[], examples: &[
             Example {
                 request: r#"{"JobId":"e4409223-8e92-45db-a857-11b1ff547c79"}"#,
                 response: r#"{"DownloadURL":"https://yunjing.cos.ap-guangzhou.myqcloud.com","ExportProgress":100,"ExportStatus":"SUCCESS","FailureMsg":"FailureMsg"}"#,
             },
         ] },
-        Action { name: "DescribeImageAuthorizedInfo", deprecated: false, input: 397, output: 398, examples: &[
+        Action { name: "DescribeImageAuthorizedInfo", deprecated: false, input: 397, output: 398, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"CanApplyFreeImageAuthorize":false,"ImageScanInquireInfo":{"Capcity":18601,"EndTime":"2024-12-24 13:01:18","InquireKey":"sv_yunjing_cssil_image","PurchaseStatus":"Normal","ResourceID":"427c59056cbd64e30b3990e8d7b25c19","StartTime":"2024-09-24 13:01:18","Useage":17365},"NotScannedImageCnt":38,"NotScannedLocalImageCnt":12,"PurchasedAuthorizedCnt":300000,"RepeatImageIdCnt":2,"ScannedImageCnt":11687,"TotalAuthorizedCnt":300000,"TrialAuthorizedCnt":0,"UsedAuthorizedCnt":300000,"UsedPurchasedAuthorizedCnt":300000,"UsedTrialAuthorizedCnt":0}"#,
             },
         ] },
-        Action { name: "DescribeImageAutoAuthorizedLogList", deprecated: false, input: 399, output: 400, examples: &[
+        Action { name: "DescribeImageAutoAuthorizedLogList", deprecated: false, input: 399, output: 400, filters: &[], examples: &[
             Example {
                 request: r#"{"TaskId":"1","Limit":"10","Offset":"0"}"#,
                 response: r#"{"TotalCount":1,"List":[{"Status":"SUCCESS","AuthorizedTime":"2022-01-01 00:00:00","ImageName":"imageName-01","IsAuthorized":1,"ImageId":"sha256:707540fd8a54ab3ebc086ecc96d2d6143fd92c1cac4d0b23353e1b7078b5937b"}]}"#,
             },
         ] },
-        Action { name: "DescribeImageAutoAuthorizedRule", deprecated: false, input: 401, output: 402, examples: &[
+        Action { name: "DescribeImageAutoAuthorizedRule", deprecated: false, input: 401, output: 402, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"MaxDailyCount":0,"RangeType":"ALL","RuleId":1,"HostCount":0,"IsEnabled":0}"#,
             },
         ] },
-        Action { name: "DescribeImageAutoAuthorizedTaskList", deprecated: false, input: 403, output: 404, examples: &[
+        Action { name: "DescribeImageAutoAuthorizedTaskList", deprecated: false, input: 403, output: 404, filters: &["Source"], examples: &[
             Example {
                 request: r#"{"StartTime":"2022-01-01","EndTime":"2022-01-07"}"#,
                 response: r#"{"TotalCount":1,"List":[{"LastAuthorizedTime":"2020-09-22","AuthorizedDate":"2020-09-22","LatestFailCode":"REACH_LIMIT","SuccessCount":0,"FailCount":0,"Source":"LOCAL","TaskId":1,"Type":"AUTO"}]}"#,
             },
         ] },
-        Action { name: "DescribeImageComponentList", deprecated: false, input: 405, output: 406, examples: &[
+        Action { name: "DescribeImageComponentList", deprecated: false, input: 405, output: 406, filters: &["ComponentName", "ComponentVersion", "ComponentType", "VulLevel", "HasVul"], examples: &[
             Example {
                 request: r#"{"ImageID":"image-id","Limit":"10","Offset":"0"}"#,
                 response: r#"{"TotalCount":1,"List":[{"ImageID":"sha256:2ebe27d","Name":"name","Path":"Path","Type":"SYSTEM_COMPONENT","Version":"2.2.51-12.el7","VulCount":0}]}"#,
             },
         ] },
-        Action { name: "DescribeImageDenyEventDetail", deprecated: false, input: 407, output: 408, examples: &[
+        Action { name: "DescribeImageDenyEventDetail", deprecated: false, input: 407, output: 408, filters: &[], examples: &[
             Example {
                 request: r#"{"EventID":"10"}"#,
                 response: r#"{"ClusterID":"cls-4waue9dh","ClusterName":"prom-g62znlhv","DealBehavior":"BEHAVIOR_HOLDUP_SUCCESSED","Description":"该镜像命中拦截规则（id:ce25d78c-d247-4e2f-80ee-190e089ea434）触发拦截操作, 规则详情：该镜像存在存在漏洞: 按漏洞分类","EventCount":185,"EventID":2414001,"EventType":"EVENT_RISK","FoundTime":"2024-11-02 00:03:32","ImageID":"sha256:d41059c812a8741c15695046857b90747aef9c7f9d67733962d7bbb025b9d159","ImageName":"registry.tce.com/etcd/etcd:3.4.18.amd64","LatestFoundTime":"2024-11-02 15:42:37","NodeID":"eklet-subnet-1ewk3avk","NodeIP":"10.206.1.2","NodeName":"tcs-10-206-67-153","NodeSubNetCIDR":"172.16.64.0/20","NodeSubNetID":"subnet-1ewk3avk","NodeSubNetName":"subnet-1ewk3avk","NodeType":"NORMAL","NodeUniqueID":"eb7b9af448345924bab44fc90a1b4e3b","PodIP":"127.0.0.1","PodName":"pod1","PodStatus":"RUNNING","PublicIP":"127.0.0.1","QUUID":"46d3b4de-add7-4378-af19-ad34baeb6b4b","RuleDescription":"测试","RuleEffectStatus":"IN_EFFECT","RuleEffectTime":"2024-10-30 10:52:56","RuleID":"ce25d78c-d247-4e2f-80ee-190e089ea434","RuleInfo":["IMAGE_DENY_VUL_CLASS"],"RuleName":"name01","RuleStatus":1,"RuleType":"RULE_RISK","Solution":"CVE漏洞：将存在漏洞的组件更新到对应修复版本","StartParam":"/opt/containerd/bin/runc runc --root /var/run/docker/runtime-runc/moby --log /run/docker/containerd/daemon/io.containerd.runtime.v1.linux/moby/9deace634eeb3fc28f7ac7bdbdeae6e917c89d1fc668892b25af20555fbd2832/log.json --log-format json create --bundle /var/run/docker/containerd/daemon/io.containerd.runtime.v1.linux/moby/9deace634eeb3fc28f7ac7bdbdeae6e917c89d1fc668892b25af20555fbd2832 --pid-file /var/run/docker/containerd/daemon/io.containerd.runtime.v1.linux/moby/9deace634eeb3fc28f7ac7bdbdeae6e917c89d1fc668892b25af20555fbd2832/init.pid 9deace634eeb3fc28f7ac7bdbdeae6e917c89d1fc668892b25af20555fbd2832","ImageRegistryInfo":{"Name":"registry01","Type":"tcr","Address":"ccr.ccs.tencentyun.com/t-pot/logstash"}}"#,
             },
         ] },
-        Action { name: "DescribeImageDenyEventList", deprecated: false, input: 409, output: 410, examples: &[
+        Action { name: "DescribeImageDenyEventList", deprecated: false, input: 409, output: 410, filters: &["EventType", "DealBehavior", "RuleName", "NodeName", "NodeIP", "PublicIP", "ImageName", "ImageID", "TimeRange"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"List":[{"ClusterID":"cls-m2x0ndjy","ClusterName":"cls-m2x0ndjy","DealBehavior":"BEHAVIOR_HOLDUP_SUCCESSED","EventCount":185,"EventID":2414001,"EventType":"EVENT_RISK","FoundTime":"2024-11-02 00:03:32","ImageID":"sha256:d41059c812a8741c15695046857b90747aef9c7f9d67733962d7bbb025b9d159","ImageName":"registry.tce.com/etcd/etcd:3.4.18.amd64","LatestFoundTime":"2024-11-02 15:42:37","NodeID":"5a540076-d38a-4078-aa98-e7c86371d322","NodeIP":"10.206.67.153","NodeName":"tcs-10-206-67-153","NodeType":"NORMAL","NodeUniqueID":"d41d8cd98f00b204e9800998ecf8427e","PodIP":"127.0.0.1","PodName":"name02","PublicIP":"118.195.195.86","QUUID":"46d3b4de-add7-4378-af19-ad34baeb6b4b","RuleDescription":"测试","RuleEffectStatus":"IN_EFFECT","RuleID":"ce25d78c-d247-4e2f-80ee-190e089ea434","RuleInfo":["IMAGE_DENY_VUL_CLASS"],"RuleName":"name03","RuleStatus":1,"RuleType":"RULE_RISK","ImageRegistryInfo":{"Name":"name01","Type":"tcr","Address":"ccr.ccs.tencentyun.com/t-pot/logstash"}}],"TotalCount":0}"#,
             },
         ] },
-        Action { name: "DescribeImageDenyEventTendency", deprecated: false, input: 411, output: 412, examples: &[
+        Action { name: "DescribeImageDenyEventTendency", deprecated: false, input: 411, output: 412, filters: &[], examples: &[
             Example {
                 request: r#"{"EndTime":"2021-05-01","StartTime":"2021-05-07"}"#,
                 response: r#"{"AlarmList":[{"Date":"2020-09-22","EventCount":0}],"DenyList":[{"Date":"2020-09-22","EventCount":0}]}"#,
             },
         ] },
-        Action { name: "DescribeImageDenyRuleDetail", deprecated: false, input: 413, output: 414, examples: &[
+        Action { name: "DescribeImageDenyRuleDetail", deprecated: false, input: 413, output: 414, filters: &[], examples: &[
             Example {
                 request: r#"{"RuleID":"xx"}"#,
                 response: r#"{"VulLabelSet":["xx"],"EffectImageSet":["xx"],"OperationUin":"xx","EffectImageCount":1,"ComponentSet":["xx"],"EffectStatus":"xx","Status":0,"EffectTime":"xx","Risk":1,"RiskLevelSet":["xx"],"RuleDescription":"xx","Virus":0,"VulLevelSet":["xx"],"PrivilegeDetail":[],"IsEffectAllImage":0,"VirusMD5Set":["xx"],"RiskType":["xx"],"VirusName":["xx"],"RuleID":"xx","Vul":0,"UpdateTime":"xx","CVEIDSet":["xx"],"ID":1,"PrivilegeRun":0,"VulClassSet":["xx"],"VirusLevelSet":["xx"],"RuleType":"xx","RuleName":"xx","EffectDay":1}"#,
             },
         ] },
-        Action { name: "DescribeImageDenyRuleList", deprecated: false, input: 415, output: 416, examples: &[
+        Action { name: "DescribeImageDenyRuleList", deprecated: false, input: 415, output: 416, filters: &["RuleType", "EffectStatus", "RuleName", "Status"], examples: &[
             Example {
                 request: r#"{"Limit":"10","Offset":"0"}"#,
                 response: r#"{"TotalCount":1,"List":[{"Status":0,"RuleType":"xx","OperationUin":"xx","EffectImageCount":0,"RuleID":"xx","EffectTime":"xx","UpdateTime":"xx","ID":0,"RuleName":"xx","EffectStatus":"xx","IsEffectAllImage":0}]}"#,
             },
         ] },
-        Action { name: "DescribeImageDenyRuleSummary", deprecated: false, input: 417, output: 418, examples: &[
+        Action { name: "DescribeImageDenyRuleSummary", deprecated: false, input: 417, output: 418, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"EnabledRuleCount":1,"RuleTotalCount":1,"EffectiveRuleCount":1,"ObservedRuleCount":1}"#,
             },
         ] },
-        Action { name: "DescribeImageRegistryNamespaceList", deprecated: false, input: 419, output: 420, examples: &[
+        Action { name: "DescribeImageRegistryNamespaceList", deprecated: false, input: 419, output: 420, filters: &["Namespace"], examples: &[
             Example {
                 request: r#"{"Offset":0,"Limit":10}"#,
                 response: r#"{"NamespaceDetail":[{"ImageCnt":54,"Namespace":"os_images","RegistryCnt":1,"RiskImageCnt":50}],"NamespaceList":["adadadadmin"],"TotalCount":33}"#,
             },
         ] },
-        Action { name: "DescribeImageRegistryTimingScanTask", deprecated: false, input: 421, output: 422, examples: &[
+        Action { name: "DescribeImageRegistryTimingScanTask", deprecated: false, input: 421, output: 422, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"ScanTime":"03:00:00","ScanPeriod":1,"ScanType":["risk","virus"],"All":false,"Images":[{"ImageDigest":"sha256:1319b1eaa0b7bcebae63af321fa67559b9517e8494060403d083bb3508fe52c8","RegistryType":"ccr","ImageRepoAddress":"ccr.ccs.tencentyun.com/yunding/luping:v1","InstanceId":"ins-apqv42***","InstanceName":"InstanceName","Namespace":"tcss","ImageName":"yunding/luping","ImageTag":"v1","Force":"Force"}],"Id":[1],"Enable":true,"Latest":true}"#,
             },
         ] },
-        Action { name: "DescribeImageRiskSummary", deprecated: false, input: 423, output: 424, examples: &[
+        Action { name: "DescribeImageRiskSummary", deprecated: false, input: 423, output: 424, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"RiskCnt":[{"Cnt":1,"Level":"HIGH"}],"VulnerabilityCnt":[{"Cnt":1,"Level":"HIGH"}],"MalwareVirusCnt":[{"Cnt":1,"Level":"HIGH"}]}"#,
             },
         ] },
-        Action { name: "DescribeImageRiskTendency", deprecated: false, input: 425, output: 426, examples: &[
+        Action { name: "DescribeImageRiskTendency", deprecated: false, input: 425, output: 426, filters: &[], examples: &[
             Example {
                 request: r#"{"EndTime":"2020-09-22","StartTime":"2020-09-22"}"#,
                 response: r#"{"ImageRiskTendencySet":[{"ImageRiskSet":[{"Cnt":1,"CurTime":"2020-09-22"}],"ImageRiskType":"IRT_VULNERABILITY"}]}"#,
             },
         ] },
-        Action { name: "DescribeImageSimpleList", deprecated: false, input: 427, output: 428, examples: &[
+        Action { name: "DescribeImageSimpleList", deprecated: false, input: 427, output: 428, filters: &[], examples: &[
             Example {
                 request: r#"{"Limit":"10","Offset":"0"}"#,
                 response: r#"{"ImageCnt":1,"ImageList":[{"Size":1,"ImageName":"centos:7.6","ContainerCnt":0,"HostCnt":1,"ImageType":"3","ImageID":"c826b9fa-68b5-4603-bf25-a5eb9b65c768"}]}"#,
             },
         ] },
-        Action { name: "DescribeIndexList", deprecated: false, input: 429, output: 430, examples: &[
+        Action { name: "DescribeIndexList", deprecated: false, input: 429, output: 430, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"Data":"{\"indexSort\":{\"k8sapi日志\":[\"userlog-k8s-api\"],\"容器bash日志\":[\"userlog-container-bash\"],\"容器启动日志\":[\"userlog-container-start\"]},\"indexArr\":[\"userlog-container-bash\",\"userlog-container-start\",\"userlog-k8s-api\"],\"fieldArr\":[{\"_feature\":{\"_feature\":{\"type\":\"_feature\",\"searchable\":true,\"aggregatable\":false}},\"_field_names\":{\"_field_names\":{\"type\":\"_field_names\",\"searchable\":true,\"aggregatable\":false}},\"_id\":{\"_id\":{\"type\":\"_id\",\"searchable\":true,\"aggregatable\":true}},\"_ignored\":{\"_ignored\":{\"type\":\"_ignored\",\"searchable\":true,\"aggregatable\":false}},\"_index\":{\"_index\":{\"type\":\"_index\",\"searchable\":true,\"aggregatable\":true}},\"_routing\":{\"_routing\":{\"type\":\"_routing\",\"searchable\":true,\"aggregatable\":false}},\"_seq_no\":{\"_seq_no\":{\"type\":\"_seq_no\",\"searchable\":true,\"aggregatable\":true}},\"_source\":{\"_source\":{\"type\":\"_source\",\"searchable\":false,\"aggregatable\":false}},\"_type\":{\"_type\":{\"type\":\"_type\",\"searchable\":true,\"aggregatable\":true}},\"_version\":{\"_version\":{\"type\":\"_version\",\"searchable\":false,\"aggregatable\":false}},\"annotations\":{\"object\":{\"type\":\"object\",\"searchable\":false,\"aggregatable\":false}},\"annotations.authorization\":{\"object\":{\"type\":\"object\",\"searchable\":false,\"aggregatable\":false}},\"annotations.authorization.k8s\":{\"object\":{\"type\":\"object\",\"searchable\":false,\"aggregatable\":false}},\"annotations.authorization.k8s.io/decision\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"annotations.authorization.k8s.io/reason\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"apiVersion\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"appid\":{\"long\":{\"type\":\"long\",\"searchable\":true,\"aggregatable\":true}},\"auditID\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"container_id\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"container_name\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"event_time\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"image_id\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"image_name\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"insert_time\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"kind\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"level\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"objectRef\":{\"object\":{\"type\":\"object\",\"searchable\":false,\"aggregatable\":false}},\"objectRef.apiVersion\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"objectRef.namespace\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"objectRef.resource\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"quuid\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"requestReceivedTimestamp\":{\"date\":{\"type\":\"date\",\"searchable\":true,\"aggregatable\":true}},\"requestURI\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"responseStatus\":{\"object\":{\"type\":\"object\",\"searchable\":false,\"aggregatable\":false}},\"responseStatus.code\":{\"long\":{\"type\":\"long\",\"searchable\":true,\"aggregatable\":true}},\"sourceIPs\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"stage\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"stageTimestamp\":{\"date\":{\"type\":\"date\",\"searchable\":true,\"aggregatable\":true}},\"user\":{\"object\":{\"type\":\"object\",\"searchable\":false,\"aggregatable\":false}},\"user.groups\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"user.uid\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"user.username\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"userAgent\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"uuid\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"verb\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}}},{\"Action\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"Actor\":{\"object\":{\"type\":\"object\",\"searchable\":false,\"aggregatable\":false}},\"Actor.Attributes\":{\"object\":{\"type\":\"object\",\"searchable\":false,\"aggregatable\":false}},\"Actor.Attributes.image\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"Actor.Attributes.name\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"Actor.Attributes.org\":{\"object\":{\"type\":\"object\",\"searchable\":false,\"aggregatable\":false}},\"Actor.Attributes.org.label-schema\":{\"object\":{\"type\":\"object\",\"searchable\":false,\"aggregatable\":false}},\"Actor.Attributes.org.label-schema.build-date\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"Actor.Attributes.org.label-schema.license\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"Actor.Attributes.org.label-schema.name\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"Actor.Attributes.org.label-schema.schema-version\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"Actor.Attributes.org.label-schema.vendor\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"Actor.ID\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"Type\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"_feature\":{\"_feature\":{\"type\":\"_feature\",\"searchable\":true,\"aggregatable\":false}},\"_field_names\":{\"_field_names\":{\"type\":\"_field_names\",\"searchable\":true,\"aggregatable\":false}},\"_id\":{\"_id\":{\"type\":\"_id\",\"searchable\":true,\"aggregatable\":true}},\"_ignored\":{\"_ignored\":{\"type\":\"_ignored\",\"searchable\":true,\"aggregatable\":false}},\"_index\":{\"_index\":{\"type\":\"_index\",\"searchable\":true,\"aggregatable\":true}},\"_routing\":{\"_routing\":{\"type\":\"_routing\",\"searchable\":true,\"aggregatable\":false}},\"_seq_no\":{\"_seq_no\":{\"type\":\"_seq_no\",\"searchable\":true,\"aggregatable\":true}},\"_source\":{\"_source\":{\"type\":\"_source\",\"searchable\":false,\"aggregatable\":false}},\"_type\":{\"_type\":{\"type\":\"_type\",\"searchable\":true,\"aggregatable\":true}},\"_version\":{\"_version\":{\"type\":\"_version\",\"searchable\":false,\"aggregatable\":false}},\"appid\":{\"long\":{\"type\":\"long\",\"searchable\":true,\"aggregatable\":true}},\"container_id\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"container_name\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"event_time\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"from\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"id\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"image_id\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"image_name\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"insert_time\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"quuid\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"scope\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"status\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"time\":{\"long\":{\"type\":\"long\",\"searchable\":true,\"aggregatable\":true}},\"timeNano\":{\"long\":{\"type\":\"long\",\"searchable\":true,\"aggregatable\":true}},\"uuid\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}}},{\"_feature\":{\"_feature\":{\"type\":\"_feature\",\"searchable\":true,\"aggregatable\":false}},\"_field_names\":{\"_field_names\":{\"type\":\"_field_names\",\"searchable\":true,\"aggregatable\":false}},\"_id\":{\"_id\":{\"type\":\"_id\",\"searchable\":true,\"aggregatable\":true}},\"_ignored\":{\"_ignored\":{\"type\":\"_ignored\",\"searchable\":true,\"aggregatable\":false}},\"_index\":{\"_index\":{\"type\":\"_index\",\"searchable\":true,\"aggregatable\":true}},\"_routing\":{\"_routing\":{\"type\":\"_routing\",\"searchable\":true,\"aggregatable\":false}},\"_seq_no\":{\"_seq_no\":{\"type\":\"_seq_no\",\"searchable\":true,\"aggregatable\":true}},\"_source\":{\"_source\":{\"type\":\"_source\",\"searchable\":false,\"aggregatable\":false}},\"_type\":{\"_type\":{\"type\":\"_type\",\"searchable\":true,\"aggregatable\":true}},\"_version\":{\"_version\":{\"type\":\"_version\",\"searchable\":false,\"aggregatable\":false}},\"appid\":{\"long\":{\"type\":\"long\",\"searchable\":true,\"aggregatable\":true}},\"cmd\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"container_id\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"container_name\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"event_time\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"image_id\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"image_name\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"insert_time\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"quuid\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}},\"uuid\":{\"keyword\":{\"type\":\"keyword\",\"searchable\":true,\"aggregatable\":true}}}]}"}"#,
             },
         ] },
-        Action { name: "DescribeInspectionReport", deprecated: false, input: 431, output: 432, examples: &[
+        Action { name: "DescribeInspectionReport", deprecated: false, input: 431, output: 432, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"ReportName":"report.csv","ReportUrl":"https://cwp-1258344699.cos.ap-guangzhou.myqcloud.com/report.csv"}"#,
             },
         ] },
-        Action { name: "DescribeK8sApiAbnormalEventInfo", deprecated: false, input: 433, output: 434, examples: &[
+        Action { name: "DescribeK8sApiAbnormalEventInfo", deprecated: false, input: 433, output: 434, filters: &[], examples: &[
             Example {
                 request: r#"{"ID":10}"#,
                 response: r#"{"Info":{"AlarmCount":1,"ClusterID":"cls-abhq0j4o-666","ClusterMasterIP":"10.0.1.92","ClusterName":"clsfoo***","ClusterRunningStatus":"CSR_RUN****","Desc":"检测到您的K8s API Server存在匿名用户访问请求，攻击者可利用匿名用户，通过API Server访问集群资源，如进入容器执行命令等。","FirstCreateTime":"2024-10-22T11:00:45Z","HighLightFields":["RequestUser"],"Info":"{\"Verb\": \"list\", \"AuditID\": \"4e477a26-b171-4702-a2ac-1ac494ae8c85\", \"PodNameIP\": \"\", \"SourceIPS\": \"[\\\"10.0.0.4\\\"]\", \"UserAgent\": \"tcss_agent_cluster/v0.0.0 (linux/amd64) kubernetes/$Format\", \"RequestURI\": \"/api/v1/namespaces?limit=1\", \"RequestUser\": \"{\\\"groups\\\":\\\"[\\\\\\\"system:unauthenticated\\\\\\\"]\\\",\\\"uid\\\":\\\"\\\",\\\"username\\\":\\\"system:anonymous\\\"}\", \"MountHostDir\": \"\", \"RequestObject\": \"{\\\"metadata\\\":\\\"\\\"}\", \"ResponseObject\": \"{\\\"metadata\\\":\\\"\\\"}\", \"ResponseStatusCode\": \"200\"}","K8sVersion":"1.0.1","LastCreateTime":"2024-10-22T11:00:45Z","MatchRule":{"Action":"RULE_MODE_ALERT","IsDelete":false,"RiskLevel":"HIGH","Scope":"{\"RequestUser\": \"system:anonymous\", \"RequestUserGroups\": \"system:anonymous\"}","Status":false},"MatchRuleID":"SYSTEM","MatchRuleName":"系统规则","MatchRuleType":"ANONYMOUS_ACCESS","RiskLevel":"HIGH","RunningComponent":[],"Status":"EVENT_UNDEAL","Suggestion":"启用匿名用户存在较高的风险，建议您及时停用匿名用户，避免被攻击者利用；并排查来源IP和操作的资源是否属于正常运维操作。\n1、修改API Server 配置文件（如：/etc/kubernetes/manifests/kube-apiserver.yaml）将anonymous-auth改为false；并修改bind-address，避免监听在0.0.0.0，或使用安全组限制；去掉insecure-port配置。\n2、禁用kubelet的匿名认证功能，如去除kubelet服务配置文件中的anonymous-auth配置。\n建议修改配置前，确认是否为业务所需；在修改配置文件前，做好备份。"}}"#,
             },
         ] },
-        Action { name: "DescribeK8sApiAbnormalEventList", deprecated: false, input: 435, output: 436, examples: &[
+        Action { name: "DescribeK8sApiAbnormalEventList", deprecated: false, input: 435, output: 436, filters: &["TimeRange", "MatchRules", "RiskLevel", "Status", "MatchRuleType", "ClusterRunningStatus", "ClusterName", "ClusterID"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"List":[{"AlarmCount":1,"ClusterID":"cls-abhq0j4o-666","ClusterName":"clsfoo***","ClusterRunningStatus":"CSR_RUN****","Desc":"检测到您的K8s API Server存在匿名用户访问请求，攻击者可利用匿名用户，通过API Server访问集群资源，如进入容器执行命令等。","FirstCreateTime":"2024-10-22T11:00:45Z","ID":501472,"LastCreateTime":"2024-10-22T11:00:45Z","MatchRule":{"Action":"RULE_MODE_ALERT","IsDelete":false,"RiskLevel":"HIGH","Scope":"{\"RequestUser\": \"system:anonymous\", \"RequestUserGroups\": \"system:anonymous\"}","Status":false},"MatchRuleType":"ANONYMOUS_ACCESS","RiskLevel":"HIGH","RuleName":"系统规则","RuleType":"SYSTEM_DEFINED_RULE","Status":"EVENT_UNDEAL","Suggestion":"启用匿名用户存在较高的风险，建议您及时停用匿名用户，避免被攻击者利用；并排查来源IP和操作的资源是否属于正常运维操作。\n1、修改API Server 配置文件（如：/etc/kubernetes/manifests/kube-apiserver.yaml）将anonymous-auth改为false；并修改bind-address，避免监听在0.0.0.0，或使用安全组限制；去掉insecure-port配置。\n2、禁用kubelet的匿名认证功能，如去除kubelet服务配置文件中的anonymous-auth配置。\n建议修改配置前，确认是否为业务所需；在修改配置文件前，做好备份。"}],"TotalCount":218}"#,
             },
         ] },
-        Action { name: "DescribeK8sApiAbnormalRuleInfo", deprecated: false, input: 437, output: 438, examples: &[
+        Action { name: "DescribeK8sApiAbnormalRuleInfo", deprecated: false, input: 437, output: 438, filters: &[], examples: &[
             Example {
                 request: r#"{"RuleID":"d1b9dbe2-f78d-491a-b514-f0aa19d8ae4b"}"#,
                 response: r#"{"Info":{"Status":true,"RuleType":"USER_DEFINED_RULE","RuleInfoList":[{"Action":"RULE_MODE_ALERT","IsDelete":false,"RiskLevel":"NOTICE","Scope":"{\"RequestURI\":\"/apis/cowsajhhoa.k8s.io/v\",\"RequestUser\":\"“name”:”sanpasahsad-contaosaer-leader”）\\\"\",\"ResponseStatusCode\":\"200\",\"SourceIPS\":\"10.255.0.43\",\"UserAgent\":\"snapshot-controller\",\"Verb\":\"update\"}","Status":true}],"EffectClusterIDSet":[],"RuleID":"d1b9dbe2-f78d-491a-b514-f0aa19d8ae4b","EffectAllCluster":true,"RuleName":"rulename-test"}}"#,
             },
         ] },
-        Action { name: "DescribeK8sApiAbnormalRuleList", deprecated: false, input: 439, output: 440, examples: &[
+        Action { name: "DescribeK8sApiAbnormalRuleList", deprecated: false, input: 439, output: 440, filters: &["RuleType", "Status", "RuleName", "ClusterName", "ClusterID", "RuleAction"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"List":[],"TotalCount":0}"#,
             },
         ] },
-        Action { name: "DescribeK8sApiAbnormalRuleScopeList", deprecated: false, input: 441, output: 442, examples: &[
+        Action { name: "DescribeK8sApiAbnormalRuleScopeList", deprecated: false, input: 441, output: 442, filters: &["Action", "RiskLevel"], examples: &[
             Example {
                 request: r#"{"Offset":1,"Limit":1,"RuleID":"d1b9dbe2-f78d-491a-b514-f0aa19d8ae4b","Filters":[]}"#,
                 response: r#"{"TotalCount":1,"List":[{"Action":"RULE_MODE_ALERT","IsDelete":false,"RiskLevel":"NOTICE","Scope":"{\"RequestURI\":\"/apis/cowsajhhoa.k8s.io/v\",\"RequestUser\":\"“name”:”sanpasahsad-contaosaer-leader”）\\\"\",\"ResponseStatusCode\":\"200\",\"SourceIPS\":\"10.255.0.43\",\"UserAgent\":\"snapshot-controller\",\"Verb\":\"update\"}","Status":true}]}"#,
             },
         ] },
-        Action { name: "DescribeK8sApiAbnormalSummary", deprecated: false, input: 443, output: 444, examples: &[
+        Action { name: "DescribeK8sApiAbnormalSummary", deprecated: false, input: 443, output: 444, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"UnhandleEventCount":1,"UnhandleHighLevelEventCount":1,"UnhandleNoticeLevelEventCount":1,"UnhandleLowLevelEventCount":1,"UnhandleMediumLevelEventCount":1}"#,
             },
         ] },
-        Action { name: "DescribeK8sApiAbnormalTendency", deprecated: false, input: 445, output: 446, examples: &[
+        Action { name: "DescribeK8sApiAbnormalTendency", deprecated: false, input: 445, output: 446, filters: &[], examples: &[
             Example {
                 request: r#"{"TendencyPeriod":7}"#,
                 response: r#"{"List":[]}"#,
             },
         ] },
-        Action { name: "DescribeLogStorageStatistic", deprecated: false, input: 447, output: 448, examples: &[
+        Action { name: "DescribeLogStorageStatistic", deprecated: false, input: 447, output: 448, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"UsedSize":89546766804,"TotalSize":1073741824000}"#,
             },
         ] },
-        Action { name: "DescribeMaliciousConnectionBlackList", deprecated: false, input: 449, output: 450, examples: &[
+        Action { name: "DescribeMaliciousConnectionBlackList", deprecated: false, input: 449, output: 450, filters: &["RequestType", "BlackDomain", "BlackIP"], examples: &[
             Example {
                 request: r#"{"Limit":"10","Offset":"0"}"#,
                 response: r#"{"TotalCount":0,"List":[{"RuleID":1,"CreatedTime":"xx","RuleType":"xx","UpdateTime":"xx","Remark":"xx","Address":"xx"}]}"#,
             },
         ] },
-        Action { name: "DescribeMaliciousConnectionWhiteList", deprecated: false, input: 451, output: 452, examples: &[
+        Action { name: "DescribeMaliciousConnectionWhiteList", deprecated: false, input: 451, output: 452, filters: &["RequestType", "WhiteDomain", "WhiteIP"], examples: &[
             Example {
                 request: r#"{"Limit":"10","Offset":"0"}"#,
                 response: r#"{"TotalCount":0,"List":[{"RuleID":1,"CreatedTime":"xx","RuleType":"xx","UpdateTime":"xx","Remark":"xx","Address":"xx"}]}"#,
             },
         ] },
-        Action { name: "DescribeNetworkFirewallAuditRecord", deprecated: true, input: 453, output: 454, examples: &[
+        Action { name: "DescribeNetworkFirewallAuditRecord", deprecated: true, input: 453, output: 454, filters: &["publish"], examples: &[
             Example {
                 request: r#"{"Limit":"2","Offset":"0"}"#,
                 response: r#"{"TotalCount":1,"AuditList":[{"ClusterName":"tke_test","Region":"ap-guangzhou","ClusterId":"  cls-jvrv0kf2","Uin":"10023234334","NetworkPolicyName":"NetworkPolicyName","AppId":346456456,"PolicyId":"54645","Action":"add","Operation":"Running","OperationTime":"2024-10-30 12:21:51"}]}"#,
             },
         ] },
-        Action { name: "DescribeNetworkFirewallClusterList", deprecated: true, input: 455, output: 456, examples: &[
+        Action { name: "DescribeNetworkFirewallClusterList", deprecated: true, input: 455, output: 456, filters: &["ClusterName", "ClusterId", "ClusterType", "Region", "ClusterCheckMode", "ClusterAutoCheck"], examples: &[
             Example {
                 request: r#"{"Limit":"2","Offset":"0"}"#,
                 response: r#"{"TotalCount":1,"ClusterInfoList":[{"ClusterVersion":"1.0.0","EnableRuleCount":8,"ClusterName":"tke_test","NetworkPolicyPluginError":"   网络插件运行状态非RUNNING","Region":"ap-guangzhou","ClusterId":"cls-jvrv0kf2","ClusterType":"MANAGED_CLUSTER","NetworkPolicyPlugin":"    Kube-router","NetworkPolicyPluginStatus":"Running","ClusterStatus":"Running","ClusterOs":"  ubuntu18.04.1x86_64","ClusterNetworkSettings":"Cilium-Overlay","TotalRuleCount":5}]}"#,
             },
         ] },
-        Action { name: "DescribeNetworkFirewallClusterRefreshStatus", deprecated: true, input: 457, output: 458, examples: &[
+        Action { name: "DescribeNetworkFirewallClusterRefreshStatus", deprecated: true, input: 457, output: 458, filters: &[], examples: &[
             Example {
                 request: r#"{"TaskId":"34702"}"#,
                 response: r#"{"TaskStatus":"Task_Succ"}"#,
             },
         ] },
-        Action { name: "DescribeNetworkFirewallNamespaceLabelList", deprecated: true, input: 459, output: 460, examples: &[
+        Action { name: "DescribeNetworkFirewallNamespaceLabelList", deprecated: true, input: 459, output: 460, filters: &["ClusterName", "ClusterId", "ClusterType", "Region", "ClusterCheckMode", "ClusterAutoCheck"], examples: &[
             Example {
                 request: r#"{"ClusterId":"cls-new","Limit":"2","Offset":"0"}"#,
                 response: r#"{"TotalCount":9,"ClusterNamespaceLabelList":[{"Name":"hello","Labels":"new=test"}]}"#,
             },
         ] },
-        Action { name: "DescribeNetworkFirewallNamespaceList", deprecated: true, input: 461, output: 462, examples: &[
+        Action { name: "DescribeNetworkFirewallNamespaceList", deprecated: true, input: 461, output: 462, filters: &["ClusterName", "ClusterId", "ClusterType", "Region", "ClusterCheckMode", "ClusterAutoCheck"], examples: &[
             Example {
                 request: r#"{"ClusterId":"cls-new","Limit":"2","Offset":"0"}"#,
                 response: r#"{"TotalCount":9,"ClusterNamespaceList":[{"Name":"hello","Labels":"new=value"}]}"#,
@@ -1292,631 +1292,631 @@ pub static TCSS_2020_11_01: Service = Service {
                 response: r#"{"TotalCount":14,"ClusterNamespaceList":[{"Labels":"key=value","Name":"app-team1"}]}"#,
             },
         ] },
-        Action { name: "DescribeNetworkFirewallPodLabelsList", deprecated: true, input: 463, output: 464, examples: &[
+        Action { name: "DescribeNetworkFirewallPodLabelsList", deprecated: true, input: 463, output: 464, filters: &["ClusterName", "ClusterId", "ClusterType", "Region", "ClusterCheckMode", "ClusterAutoCheck"], examples: &[
             Example {
                 request: r#"{"ClusterId":"cls-new","Limit":"2","Offset":"0"}"#,
                 response: r#"{"TotalCount":9,"PodList":[{"PodName":"hello","Namespace":"default","Labels":"newlabel","WorkloadKind":"deployment"}]}"#,
             },
         ] },
-        Action { name: "DescribeNetworkFirewallPolicyDetail", deprecated: true, input: 465, output: 466, examples: &[
+        Action { name: "DescribeNetworkFirewallPolicyDetail", deprecated: true, input: 465, output: 466, filters: &[], examples: &[
             Example {
                 request: r#"{"Id":1}"#,
                 response: r#"{"PolicyName":"name01","CustomPolicy":[{"Peer":[{"NamespaceSelector":"default","PeerType":"peer type","PodSelector":"a=b","IPBlock":"ip block"}],"Direction":"FROM","Ports":[{"Protocol":"tcp","Port":"80"}]}],"Description":"desc content","ClusterId":"cls-dsfhuisdhfis","FromPolicyRule":0,"PublishResult":"success","Namespace":"default","NetworkPolicyPlugin":"plugin","PodSelector":"a=b","PublishStatus":"running","ToPolicyRule":0,"PolicyCreateTime":"2024-10-30 12:27:01","PolicySourceType":"type"}"#,
             },
         ] },
-        Action { name: "DescribeNetworkFirewallPolicyDiscover", deprecated: true, input: 467, output: 468, examples: &[
+        Action { name: "DescribeNetworkFirewallPolicyDiscover", deprecated: true, input: 467, output: 468, filters: &[], examples: &[
             Example {
                 request: r#"{"TaskId":"1002"}"#,
                 response: r#"{"TaskStatus":"Task_Succ"}"#,
             },
         ] },
-        Action { name: "DescribeNetworkFirewallPolicyList", deprecated: true, input: 469, output: 470, examples: &[
+        Action { name: "DescribeNetworkFirewallPolicyList", deprecated: true, input: 469, output: 470, filters: &["ClusterName", "ClusterId", "ClusterType", "Region", "ClusterCheckMode", "ClusterAutoCheck"], examples: &[
             Example {
                 request: r#"{"ClusterId":"cls-o9mfjg0i"}"#,
                 response: r#"{"TotalCount":0,"NetPolicy":[{"Id":1021,"Name":"backend-ingress-deny","Description":"dev","PolicySourceType":"System","PodSelector":"new=roopingliu","Namespace":"default","FromPolicyRule":0,"ToPolicyRule":0,"NetworkPolicyPlugin":"KubeRouter","PublishStatus":"PublishedNoConfirm","PublishResult":"success","PolicyCreateTime":"2022-05-10 03:04:34"},{"Id":8,"Name":"policy_test_add","Description":"dev","PolicySourceType":"Manual","PodSelector":"good=labeld","Namespace":"default","FromPolicyRule":3,"ToPolicyRule":0,"NetworkPolicyPlugin":"KubeRouter","PublishStatus":"unPublishEdit","PublishResult":"success","PolicyCreateTime":"2022-06-23 05:40:13"}]}"#,
             },
         ] },
-        Action { name: "DescribeNetworkFirewallPolicyStatus", deprecated: true, input: 471, output: 472, examples: &[
+        Action { name: "DescribeNetworkFirewallPolicyStatus", deprecated: true, input: 471, output: 472, filters: &[], examples: &[
             Example {
                 request: r#"{"TaskId":"34702"}"#,
                 response: r#"{"TaskResult":["NameRepeat"],"TaskStatus":"Task_Succ"}"#,
             },
         ] },
-        Action { name: "DescribeNetworkFirewallPolicyYamlDetail", deprecated: true, input: 473, output: 474, examples: &[
+        Action { name: "DescribeNetworkFirewallPolicyYamlDetail", deprecated: true, input: 473, output: 474, filters: &[], examples: &[
             Example {
                 request: r#"{"Id":1}"#,
                 response: r#"{"PolicyName":"name1","PolicySourceType":"System","NetworkPolicyPlugin":"KubeRouter","PublishResult":"success","ClusterId":"cls-jvrv0kf2","Yaml":"YXNkZmFzZGZhZHNmYXNkZmFzZGY=","PublishStatus":"PublishedNoConfirm","PolicyCreateTime":"2024-10-30 14:35:57","Description":"desc content"}"#,
             },
         ] },
-        Action { name: "DescribeNewestVul", deprecated: false, input: 475, output: 476, examples: &[
+        Action { name: "DescribeNewestVul", deprecated: false, input: 475, output: 476, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"CVEID":"pcmgr-515959","PocID":"pcmgr-515959","Status":"SCANNED","SubmitTime":"2024-08-27 09:55:12","VulName":"Nacos Jraft 远程代码执行漏洞"}"#,
             },
         ] },
-        Action { name: "DescribePostPayDetail", deprecated: false, input: 477, output: 478, examples: &[
+        Action { name: "DescribePostPayDetail", deprecated: false, input: 477, output: 478, filters: &[], examples: &[
             Example {
                 request: r#"{"Limit":"10","Offset":"0"}"#,
                 response: r#"{"SoftQuotaDayDetail":[{"PayTime":"2024-10-30 10:02:45","CoresCnt":1341}]}"#,
             },
         ] },
-        Action { name: "DescribeProVersionInfo", deprecated: false, input: 479, output: 480, examples: &[
+        Action { name: "DescribeProVersionInfo", deprecated: false, input: 479, output: 480, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"BuyStatus":"Normal","CoresCnt":0,"EndTime":"2024-11-19 17:06:40","IsPurchased":false,"MaxPostPayCoresCnt":5000,"ResourceId":"144d0c4a5b622359fd8a382ca914ddd4","StartTime":"2024-05-19 17:06:40"}"#,
             },
         ] },
-        Action { name: "DescribePromotionActivity", deprecated: false, input: 481, output: 482, examples: &[
+        Action { name: "DescribePromotionActivity", deprecated: false, input: 481, output: 482, filters: &[], examples: &[
             Example {
                 request: r#"{"ActiveID":10}"#,
                 response: r#"{"List":[{"MonthNum":1,"ProfessionalDiscount":1,"CoresCountLimit":1,"ImageAuthorizationNum":1}]}"#,
             },
         ] },
-        Action { name: "DescribePublicKey", deprecated: false, input: 483, output: 484, examples: &[
+        Action { name: "DescribePublicKey", deprecated: false, input: 483, output: 484, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"PublicKey":"-----BEGIN PUBLIC KEY-----MIIBIjANBgkqhOs2lWq8CUPB5wGPBYSG5cqW8Txho92EpR9/av7ySRMlZJh5st771IuWH/iaEbyq2XlwIDAQAB-----END PUBLIC KEY----****"}"#,
             },
         ] },
-        Action { name: "DescribePurchaseStateInfo", deprecated: false, input: 485, output: 486, examples: &[
+        Action { name: "DescribePurchaseStateInfo", deprecated: false, input: 485, output: 486, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"AllCoresCnt":154,"AuthorizedCoresCnt":147,"AuthorizedImageCnt":287756,"AutomaticRenewal":194,"BeginTime":"2024-09-24 13:01:18","CoresCnt":68,"CurrentFlexibleCoresCnt":0,"DefendClusterCoresCnt":48,"DefendHostCoresCnt":20,"DefendPolicy":"Part","ExpirationTime":"2024-12-24 13:01:18","FlexibleCoresLimit":5000,"GivenAuthorizedCnt":0,"GivenAuthorizedCoresCnt":0,"ImageCnt":291209,"InquireKey":"sv_yunjing_css_pem","PurchasedAuthorizedCnt":300000,"State":3,"SubState":"NORMAL","UndefendCoresCnt":86,"TrialCoresCnt":0}"#,
             },
         ] },
-        Action { name: "DescribeRaspRuleVuls", deprecated: false, input: 487, output: 488, examples: &[
+        Action { name: "DescribeRaspRuleVuls", deprecated: false, input: 487, output: 488, filters: &["Level", "CVEID"], examples: &[
             Example {
                 request: r#"{"Filters":[{"Name":"WhiteType","Values":["1"]}]}"#,
                 response: r#"{"List":[{"CveID":"cveid","SupportDefense":1,"VulVulsID":9102851,"VulVulsName":"Weblogic T3/IIOP 反序列化漏洞"},{"CveID":"cveid","SupportDefense":1,"VulVulsID":9102413,"VulVulsName":"xstream反序列化漏洞系列"},{"CveID":"cveid","SupportDefense":1,"VulVulsID":9102408,"VulVulsName":"Jackson反序列化漏洞"},{"CveID":"pcmgr-9102137","SupportDefense":1,"VulVulsID":9102137,"VulVulsName":"Apache Struts2 远程代码执行漏洞"},{"CveID":"","SupportDefense":1,"VulVulsID":9102094,"VulVulsName":"java反序列化漏洞"},{"CveID":"pcmgr-9102071","SupportDefense":1,"VulVulsID":9102071,"VulVulsName":"Fastjson 反序列化任意代码执行漏洞"},{"CveID":"pcmgr-9100547","SupportDefense":1,"VulVulsID":9100547,"VulVulsName":"Fastjson 远程代码执行漏洞"},{"CveID":"cveid","SupportDefense":1,"VulVulsID":9100414,"VulVulsName":"Fastjson 反序列化远程代码执行漏洞"},{"CveID":"pcmgr-9100399","SupportDefense":1,"VulVulsID":9100399,"VulVulsName":"Fastjson 远程代码执行漏洞"},{"CveID":"cveid","SupportDefense":1,"VulVulsID":9100388,"VulVulsName":"Fastjson 远程代码执行漏洞"}],"TotalCount":215}"#,
             },
         ] },
-        Action { name: "DescribeRaspRules", deprecated: false, input: 489, output: 490, examples: &[
+        Action { name: "DescribeRaspRules", deprecated: false, input: 489, output: 490, filters: &["Level", "CVEID"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"List":[{"CreateTime":"2024-11-19 19:16:26","CveID":"CVE-2024-37032","Id":463,"ModifyTime":"2024-11-19 19:16:26","Status":0,"SupportDefense":2,"URLRegexp":"","VulVulsID":105333,"VulVulsName":"Ollama远程代码执行漏洞(CVE-2024-37032)","WhiteType":1}],"TotalCount":1}"#,
             },
         ] },
-        Action { name: "DescribeRefreshTask", deprecated: false, input: 491, output: 492, examples: &[
+        Action { name: "DescribeRefreshTask", deprecated: false, input: 491, output: 492, filters: &[], examples: &[
             Example {
                 request: r#"{"TaskId":"34702"}"#,
                 response: r#"{"TaskStatus":"Task_Finish"}"#,
             },
         ] },
-        Action { name: "DescribeReverseShellDetail", deprecated: false, input: 493, output: 494, examples: &[
+        Action { name: "DescribeReverseShellDetail", deprecated: false, input: 493, output: 494, filters: &[], examples: &[
             Example {
                 request: r#"{"EventId":"100"}"#,
                 response: r#"{"AncestorProcessInfo":{"ProcessParam":"bash","ProcessPath":"/usr/bin/bash","ProcessStartUser":"root","ProcessUserGroup":"root"},"EventBaseInfo":{"ClientIP":"43.138.**.**","ClusterID":"12","ClusterName":"name1","ContainerId":"dc56fda9-58c8-4c4f-9e8c-b7296836c1fe","ContainerIsolateOperationSrc":"ContainerIsolateOperationSrc","ContainerName":"/fervent_goodall","ContainerNetStatus":"NORMAL","ContainerNetSubStatus":"NONE","EventCount":1,"EventId":"464567","EventName":"反弹shell","EventType":"REVERSE_SHELL_EVENT_TYPE","FoundTime":"2024-10-09 10:17:07","HostID":"45641324-6360-4fd4-bfc7-843162cb8116","HostIP":"10.0.1.233","ImageId":"sha256:345234541324b561b4c16bcb82328cfe5809ab675bb17ab3a16c517c9","ImageName":"centos:7","LatestFoundTime":"2024-10-09 10:17:07","Namespace":"Namespace","NodeID":"NodeID","NodeName":"k8s-node1","NodeSubNetCIDR":"NodeSubNetCIDR","NodeSubNetID":"NodeSubNetID","NodeSubNetName":"NodeSubNetName","NodeType":"NORMAL","NodeUniqueID":"NodeUniqueID","PodIP":"10.0.0.1","PodName":"PodName","PodStatus":"2","Status":"EVENT_UNDEAL","WorkloadType":"3"},"EventDetail":{"Description":"/fervent_goodall容器(ID:b18a9a3726...)内存在疑似反弹shell行为","DstAddress":"175.178.**.**:3387","OperationTime":"1970-01-01 00:00:01","Remark":"Remark","Solution":"清理容器内反弹shell进程，检查容器内服务是否存在漏洞、弱密码等风险"},"ParentProcessInfo":{"ProcessId":737356,"ProcessName":"bash","ProcessParam":"sh -c bash ","ProcessPath":"/usr/bin/bash","ProcessStartUser":"ProcessStartUser","ProcessUserGroup":"ProcessUserGroup"},"ProcessInfo":{"ProcessAuthority":"-rwxr-xr-x","ProcessId":737357,"ProcessMd5":"81a7701a194c3a1179cfe4a7ac836626","ProcessName":"bash","ProcessParam":"bash -i","ProcessPath":"/usr/bin/bash","ProcessStartUser":"ProcessStartUser","ProcessTree":"bash(737357)|bash(737356)|bash(733933)|containerd-shim-runc-v2(2178890)|systemd(1)","ProcessUserGroup":"root"}}"#,
             },
         ] },
-        Action { name: "DescribeReverseShellEvents", deprecated: false, input: 497, output: 498, examples: &[
+        Action { name: "DescribeReverseShellEvents", deprecated: false, input: 497, output: 498, filters: &["InnerNetAlarmShow"], examples: &[
             Example {
                 request: r#"{"Limit":"10","Offset":"0"}"#,
                 response: r#"{"EventSet":[{"ClusterID":"cls-dfw3e***","ClusterName":"clsfoo***","ContainerId":"b49a9fd917d30b736e76bff07a81e016bb1ced7bd9428b5d076628c80f8c62fd","ContainerIsolateOperationSrc":"运行时安全/文件查杀","ContainerName":"policy","ContainerNetStatus":"NORMAL","ContainerNetSubStatus":"NONE","ContainerStatus":"RUNNING","Description":"policy1","DstAddress":"10.*.*.27:9000","EventCount":1,"EventId":"5075001","FoundTime":"2024-10-24 08:38:49","HostID":"0c4f6c1d-8215-43e2-8dcf-a4fb1db12f41","HostIP":"10.*.*.152","ImageId":"sha256:8415e883970de94c3131ff24ffaf9943ea81b3eca0c3d8d747b98581730bcdb6","ImageName":"registry-cn-shanghai-vpc.ack.aliyuncs.com/acs/terway:v1.8.13","LatestFoundTime":"2020-10-24 08:38:49","NodeID":"mix-GOmf****","NodeName":"i-node***","NodeType":"NORMAL","NodeUniqueID":"d41d8cd98f00b204e9800998ecf8427e","PProcessName":"socat","PodIP":"10.*.*.92","PodName":"agent-test-2zrp7","ProcessName":"dash","ProcessPath":"/usr/bin/dash","PublicIP":"10.*.*.92","Remark":"myremark***","Solution":"清理容器内反弹shell进程，检查容器内服务是否存在漏洞、弱密码等风险","Status":"EVENT_UNDEAL"},{"ClusterID":"cls-dfw3e***","ClusterName":"clsfoo***","ContainerId":"b15e610a7f62b5873902923dfeee2d3ab642f76bd7f1777b3f628158c5b39586","ContainerIsolateOperationSrc":"运行时安全/文件查杀","ContainerName":"policy","ContainerNetStatus":"NORMAL","ContainerNetSubStatus":"NONE","ContainerStatus":"RUNNING","Description":"policy1","DstAddress":"100.*.*.*:10556","EventCount":1,"EventId":"5067003","FoundTime":"2020-10-24 08:03:10","HostID":"fc472648-37ed-4946-a4c9-d72c75e162c4","HostIP":"10.*.*.213","ImageId":"sha256:41481aae5e2d135b2624fc09aa1875eb84c6472eaa0929f6d827699e67edd041","ImageName":"registry","LatestFoundTime":"2020-10-24 08:03:10","NodeID":"mix-GOmf****","NodeName":"i-node***","NodeType":"NORMAL","NodeUniqueID":"d41d8cd98f00b204e9800998ecf8427e","PProcessName":"socat","PodIP":"10.*.*.92","PodName":"agent-test-2zrp7","ProcessName":"dash","ProcessPath":"/usr/bin/dash","PublicIP":"10.*.*.92","Remark":"myremark***","Solution":"清理容器内反弹shell进程，检查容器内服务是否存在漏洞、弱密码等风险","Status":"EVENT_UNDEAL"}],"TotalCount":253}"#,
             },
         ] },
-        Action { name: "DescribeReverseShellEventsExport", deprecated: false, input: 495, output: 496, examples: &[
+        Action { name: "DescribeReverseShellEventsExport", deprecated: false, input: 495, output: 496, filters: &["Status"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"DownloadUrl":"https://cwp-1258344***.cos.ap-guangzhou.myqcloud.com/file.txt","JobId":"94b72f91-5827-4314-bc65-6b07c0d77a9c"}"#,
             },
         ] },
-        Action { name: "DescribeReverseShellRegexpWhiteList", deprecated: false, input: 501, output: 502, examples: &[
+        Action { name: "DescribeReverseShellRegexpWhiteList", deprecated: false, input: 501, output: 502, filters: &["RuleName"], examples: &[
             Example {
                 request: r#"{"Filters":[{"Name":"RuleName","Values":["test"],"ExactMatch":true}],"Limit":1,"Offset":1,"By":"UpdateTime","Order":"asc"}"#,
                 response: r#"{"TotalCount":1,"List":[{"RuleName":"test","EffectiveExpression":1,"UpdateTime":"2020-09-22T00:00:00+00:00","OperatorUin":"test1","Status":true}]}"#,
             },
         ] },
-        Action { name: "DescribeReverseShellRegexpWhiteListInfo", deprecated: false, input: 499, output: 500, examples: &[
+        Action { name: "DescribeReverseShellRegexpWhiteListInfo", deprecated: false, input: 499, output: 500, filters: &[], examples: &[
             Example {
                 request: r#"{"RuleID":"test"}"#,
                 response: r#"{"RuleInfo":{"RuleName":"test","Status":true,"ExpressionList":[{"LogicSymbol":"NOT","MatchField":"test","MatchContent":"test"}],"UpdateTime":"2020-01-02 03:04:05","OperatorUIN":"test111"}}"#,
             },
         ] },
-        Action { name: "DescribeReverseShellWhiteListDetail", deprecated: false, input: 503, output: 504, examples: &[
+        Action { name: "DescribeReverseShellWhiteListDetail", deprecated: false, input: 503, output: 504, filters: &[], examples: &[
             Example {
                 request: r#"{"WhiteListId":"3hg7edh873hf"}"#,
                 response: r#"{"WhiteListDetailInfo":{"ImageIds":["sha256:80beff5ff34259ceb7fbe9cd10b2d94912618f5b5595f234349c5b*****"],"ProcessName":"/bin/apitest","DstIp":"1.1.1.1","Id":"3hg7edh873hf","DstPort":"1222"}}"#,
             },
         ] },
-        Action { name: "DescribeReverseShellWhiteLists", deprecated: false, input: 505, output: 506, examples: &[
+        Action { name: "DescribeReverseShellWhiteLists", deprecated: false, input: 505, output: 506, filters: &["Status"], examples: &[
             Example {
                 request: r#"{"Limit":"10","Offset":"0"}"#,
                 response: r#"{"TotalCount":1021,"WhiteListSet":[{"UpdateTime":"2020-09-22 00:00:00","ImageIds":["sha256:80beff5ff34259ceb7fbe9cd10b2d94912618f5b5595f23*******"],"IsGlobal":true,"CreateTime":"2020-09-22 00:00:00","ProcessName":"/bin/apitest","DstIp":"1.1.1.1","DstPort":"1222","Id":"6281f7822403e60601d1dba6","ImageCount":1021}]}"#,
             },
         ] },
-        Action { name: "DescribeRiskDnsEventDetail", deprecated: false, input: 507, output: 508, examples: &[
+        Action { name: "DescribeRiskDnsEventDetail", deprecated: false, input: 507, output: 508, filters: &[], examples: &[
             Example {
                 request: r#"{"EventID":"1"}"#,
                 response: r#"{"Address":"www.iuyiyo.cc","AncestorProcessParam":"/usr/bin/containerd-shim-runc-v2 -namespace moby -id b18a9a372645caefdca4cf9a4e1078122ecf4081bfab0034f85f664b81df0da5 -address /run/containerd/containerd.sock","AncestorProcessPath":"/usr/bin/containerd-shim-runc-v2","AncestorProcessStartUser":"root","AncestorProcessUserGroup":"0:0","City":"103","ClusterID":"cls-dfw3e***","ClusterName":"clsfoo***","ContainerID":"b18a9a372645caefdca4cf9a4e1078122ecf4081bfab0034f85f664b81df0da5","ContainerIsolateOperationSrc":"运行时安全/文件查杀","ContainerName":"/fervent_goodall","ContainerNetStatus":"NORMAL","ContainerNetSubStatus":"NONE","ContainerStatus":"RUNNING","Description":"发现容器存在访问恶意IP/域名的行为，您的容器可能已经失陷。\n恶意IP/域名可能是黑客的远控服务器、恶意软件下载源、矿池地址等。","EventCount":1,"EventID":306602,"EventStatus":"EVENT_UNDEAL","EventType":"DOMAIN","FeatureLabel":"label1","FoundTime":"2024-09-29 17:27:15","HostID":"acdd5474-6360-4fd4-bfc7-843162cb8116","HostIP":"10.0.1.233","HostName":"k8s-node1","ImageID":"sha256:eeb6ee3f44bd0b5103bb561b4c16bcb82328cfe5809ab675bb17ab3a16c517c9","ImageName":"centos:7","LatestFoundTime":"2024-09-29 17:27:15","MatchRuleType":"USER","Namespace":"tcss","NodeID":"mix-GOmf****","NodeName":"k8s-node1","NodeSubNetCIDR":"10.0.200.0/24","NodeSubNetID":"subnet-5gu2***","NodeSubNetName":"subnet***","NodeType":"NORMAL","NodeUniqueID":"896e349d-2e7d-4151-a26f-4e9fdafe****","OperationTime":"2024-09-29 17:27:17","ParentProcessParam":"/bin/bash","ParentProcessPath":"/usr/bin/bash","ParentProcessStartUser":"root","ParentProcessUserGroup":"root:root","PodIP":"10.0.1.92","PodName":"PodName","PodStatus":"Running","ProcessAuthority":"-rwxr-xr-x","ProcessMd5":"b8b1ce2ef81accb7febb8ab7f56c1576","ProcessParam":"curl www.iuyiyo.cc","ProcessPath":"/usr/bin/curl","ProcessStartUser":"root","ProcessTree":"curl(2206566)_bash(2178914)_containerd-shim-runc-v2(2178890)_systemd(1)","ProcessUserGroup":"root:root","PublicIP":"43.138.142.208","Reference":["Reference"],"Remark":"myremark***","Solution":"1.检查容器内的恶意进程及非法端口，删除可疑的启动项和定时任务；\n 2.对容器存在的风险进行排查，如进行漏洞扫描、木马扫描等；\n 3.对容器所使用的镜像进行加固，并替换运行中的容器。","WorkloadType":"DaemonSet"}"#,
             },
         ] },
-        Action { name: "DescribeRiskDnsList", deprecated: false, input: 509, output: 510, examples: &[
+        Action { name: "DescribeRiskDnsList", deprecated: false, input: 509, output: 510, filters: &["EventStatus", "ContainerStatus", "ContainerNetStatus", "EventType", "TimeRange", "RiskDns", "RiskIP", "ContainerName", "ContainerID", "ImageName", "ImageID", "HostName", "HostIP", "PublicIP"], examples: &[
             Example {
                 request: r#"{"Limit":"10","Offset":"0"}"#,
                 response: r#"{"List":[{"Address":"www.iuyiyo.cc","City":"shenzhen","ClusterID":"cls-dfw3e***","ClusterName":"clsfoo***","ContainerID":"b18a9a372645caefdca4cf9a4e1078122ecf4081bfab0034f85f664b81df0da5","ContainerIsolateOperationSrc":"运行时安全/文件查杀","ContainerName":"/fervent_goodall","ContainerNetStatus":"NORMAL","ContainerNetSubStatus":"NONE","ContainerStatus":"DESTROYED","Description":"发现容器存在访问恶意IP/域名的行为，您的容器可能已经失陷。\n恶意IP/域名可能是黑客的远控服务器、恶意软件下载源、矿池地址等。","EventCount":1,"EventID":306602,"EventStatus":"EVENT_UNDEAL","EventType":"DOMAIN","FoundTime":"2024-09-29 17:27:15","HostID":"acdd5474-6360-4fd4-bfc7-843162cb8116","HostIP":"10.0.1.92","HostName":"k8s-node1","ImageID":"sha256:eeb6ee3f44bd0b5103bb561b4c16bcb82328cfe5809ab675bb17ab3a16c517c9","ImageName":"centos:7","LatestFoundTime":"2024-09-29 17:27:15","NodeID":"mix-GOmf****","NodeName":"k8s-node1","NodeType":"NORMAL","NodeUniqueID":"896e349d-2e7d-4151-a26f-4e9fdafe****","PodIP":"10.0.1.92","PodName":"PodName","PublicIP":"43.138.142.208","Solution":"1.检查容器内的恶意进程及非法端口，删除可疑的启动项和定时任务；\n 2.对容器存在的风险进行排查，如进行漏洞扫描、木马扫描等；\n 3.对容器所使用的的镜像进行加固，并替换运行中的容器。"},{"Address":"www.baidu.com","City":"beijing","ClusterID":"cls-dfw3e***","ClusterName":"clsfoo***","ContainerID":"b18a9a372645caefdca4cf9a4e1078122ecf4081bfab0034f85f664b81df0da5","ContainerIsolateOperationSrc":"运行时安全/文件查杀","ContainerName":"/fervent_goodall","ContainerNetStatus":"NORMAL","ContainerNetSubStatus":"NONE","ContainerStatus":"DESTROYED","Description":"发现容器存在访问恶意IP/域名的行为，您的容器可能已经失陷。\n恶意IP/域名可能是黑客的远控服务器、恶意软件下载源、矿池地址等。","EventCount":3,"EventID":306601,"EventStatus":"EVENT_UNDEAL","EventType":"DOMAIN","FoundTime":"2024-09-29 17:15:41","HostID":"acdd5474-6360-4fd4-bfc7-843162cb8116","HostIP":"10.0.1.92","HostName":"k8s-node1","ImageID":"sha256:eeb6ee3f44bd0b5103bb561b4c16bcb82328cfe5809ab675bb17ab3a16c517c9","ImageName":"centos:7","LatestFoundTime":"2024-09-29 17:19:18","NodeID":"mix-GOmf****","NodeName":"k8s-node1","NodeType":"NORMAL","NodeUniqueID":"896e349d-2e7d-4151-a26f-4e9fdafe****","PodIP":"10.0.1.92","PodName":"PodName","PublicIP":"43.138.142.208","Solution":"1.检查容器内的恶意进程及非法端口，删除可疑的启动项和定时任务；\n 2.对容器存在的风险进行排查，如进行漏洞扫描、木马扫描等；\n 3.对容器所使用的的镜像进行加固，并替换运行中的容器。"}],"TotalCount":2}"#,
             },
         ] },
-        Action { name: "DescribeRiskList", deprecated: false, input: 511, output: 512, examples: &[
+        Action { name: "DescribeRiskList", deprecated: false, input: 511, output: 512, filters: &["RiskLevel"], examples: &[
             Example {
                 request: r#"{"ClusterId":"cls-0zmsjvko","Limit":"2","Offset":"0"}"#,
                 response: r#"{"TotalCount":18,"ClusterRiskItems":[{"CheckItem":{"CheckItemId":2,"Name":"Apache containerd 安全漏洞","ItemDetail":"containerd是美国阿帕奇（Apache）基金会的一个容器守护进程。该进程根据RunCOCI规范负责控制宿主机上容器的完整周期。containerd1.3.9之前版本和1.4.3版本存在安全漏洞，该漏洞源于containerd-shimAPI被不正确地公开给主机网络容器。shimsAPI套接字的访问控制验证了连接进程的有效UID为0，但是没有限制对抽象Unix域套接字的访问。这将允许在与shim相同的网络名称空间中运行的恶意容器，其有效UID为0，但在其他方面减少了特权，从而导致使用elevat运行新进程。","RiskLevel":"Middle","RiskTarget":"Containerd","RiskType":"CVERisk","RiskAttribute":"PrivilegePromotion","RiskProperty":"ExistPOC ExistEXP ServerRestart","CVENumber":"CVE-2020-15257","DiscoverTime":"2020-12-01 11:15:00","Solution":"目前厂商已发布升级补丁以修复漏洞，补丁获取链接：https://github.com/containerd/containerd/commit/4a4bb851f5da563ff6e68a83dc837c7699c469ad","CVSS":"CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:C/C:L/I:L/A:N","CVSSScore":"5.2","RelateLink":"https://","AffectedType":"Node","AffectedVersion":"1.3","IgnoredAssetNum":0,"IsIgnored":true,"RiskAssessment":"RiskAssessment"},"VerifyInfo":"VerifyInfo","ErrorMessage":"ErrorMessage","AffectedClusterCount":1,"AffectedNodeCount":2}]}"#,
             },
         ] },
-        Action { name: "DescribeRiskSyscallDetail", deprecated: false, input: 513, output: 514, examples: &[
+        Action { name: "DescribeRiskSyscallDetail", deprecated: false, input: 513, output: 514, filters: &[], examples: &[
             Example {
                 request: r#"{"EventId":"ad134-cdadfa"}"#,
                 response: r#"{"AncestorProcessInfo":{"ProcessParam":"containerd --config /var/run/docker/containerd/containerd.toml --log-level warn","ProcessPath":"/usr/bin/containerd","ProcessStartUser":"0","ProcessUserGroup":"0"},"EventBaseInfo":{"ClientIP":"175.178.113.111","ClusterID":"cls-demo1","ClusterName":"web-demo","ContainerId":"75D3326A-9B9C-4275-895A-16FDA1*****","ContainerIsolateOperationSrc":"ContainerIsolateOperationSrc","ContainerName":"/k8s_xenon_mysql-tce-cwp-mysql-2_sso_c9fdfba4-e31a-46bc-a43a-****","ContainerNetStatus":"NORMAL","ContainerNetSubStatus":"NONE","EventCount":130,"EventId":"5124493","EventName":"高危系统调用","EventType":"RISK_SYSCALL_EVENT_TYPE","FoundTime":"2024-10-23 00:05:17","HostID":"11141114-66fd-4171-93eb-2f4fc36ef1e1","HostIP":"10.0.0.105","ImageId":"sha256:11141114e95dce36e8455cf657e1e54d74bb8fac6111411141114","ImageName":"registry.tce.com/service-vendors/mysql-xenon:8.0.32-20240524-155426-11141114.rhel.amd64","LatestFoundTime":"2024-10-23 17:02:47","Namespace":"default","NodeID":"pod-dj4xjf***","NodeName":"tcs-10-0-0-105","NodeSubNetCIDR":"fe80::8132:1b51:5********","NodeSubNetID":"subnet-dfj4***","NodeSubNetName":"default","NodeType":"NORMAL","NodeUniqueID":"node-4jfjfgdnvnd****","PodIP":"10.0.0.11","PodName":"demonset","PodStatus":"running","Status":"EVENT_UNDEAL","WorkloadType":"StatefulSet"},"EventDetail":{"Description":"sergid会导致运行进程的账号权限变更，可能带来安全风险","OperationTime":"1970-01-01 00:00:01","Remark":"user config","Solution":"使用存在潜在风险的系统调用，可能导致容器逃逸。建议对于不常用的系统调用，禁止容器使用，并及时更新宿主机的系统漏洞","SyscallName":"chroot"},"ParentProcessInfo":{"ProcessId":330852,"ProcessName":"containerd-shim","ProcessParam":"containerd-shim -namespace moby -workdir /data/kubernetes/docker/containerd/daemon/io.containerd.runtime.v1.linux/moby/ /var/run/docker/runtime-runc","ProcessPath":"/usr/bin/containerd-shim","ProcessStartUser":"root","ProcessUserGroup":"root"},"ProcessInfo":{"ProcessAuthority":"-rwxr-xr-x","ProcessId":2907621,"ProcessMd5":"8a5772dee965c8223aebc1225e*****","ProcessName":"xenoncli","ProcessParam":"xenoncli xenon ping","ProcessPath":"/usr/local/bin/xenoncli","ProcessStartUser":"root","ProcessTree":"xenoncli(2907621)|containerd-shim(330852)|containerd(17863)|dockerd(17838)|systemd(1)","ProcessUserGroup":"0"}}"#,
             },
         ] },
-        Action { name: "DescribeRiskSyscallEvents", deprecated: false, input: 517, output: 518, examples: &[
+        Action { name: "DescribeRiskSyscallEvents", deprecated: false, input: 517, output: 518, filters: &["Status"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"EventSet":[{"ProcessName":"bash","ProcessPath":"/home/work/","ImageId":"81abdbc1427b1983b63a2e7bf48ab156a9a22","ContainerId":"81abdbc1427b1983b63a2e7bf48ab156a9a22","ImageName":"镜像名","ContainerName":"/condescending_allen","FoundTime":"2020-2-2 13:00:00","Solution":"解决方案","Description":"事件描述","SyscallName":"chroot","Status":"EVENT_UNDEAL","EventId":"1","NodeName":"VM-0-13-centos","PodName":"pod-name","Remark":"Remark","RuleExist":true,"EventCount":1,"LatestFoundTime":"2020-2-2 13:00:00","ContainerNetStatus":"NORMAL","ContainerNetSubStatus":"NONE","ContainerIsolateOperationSrc":"RiskSyscall","ContainerStatus":"RUNNING","NodeType":"NORMAL","ClusterID":"cls-dfw3e***","PodIP":"10.0.1****","NodeUniqueID":"d41d8cd98f00b204e9800998ecf8****","PublicIP":"10.0.1****","NodeID":"node-ins1a","HostID":"27253917-572f-4eb5-9a55-99cc3a7a****","HostIP":"10.4.4****","ClusterName":"clsfoo***"}],"TotalCount":0}"#,
             },
         ] },
-        Action { name: "DescribeRiskSyscallEventsExport", deprecated: false, input: 515, output: 516, examples: &[
+        Action { name: "DescribeRiskSyscallEventsExport", deprecated: false, input: 515, output: 516, filters: &["Status"], examples: &[
             Example {
                 request: r#"{"ExportField":["filed_name"]}"#,
                 response: r#"{"DownloadUrl":"https://cwp-1258344***.cos.ap-guangzhou.myqcloud.com/file.txt","JobId":"10001"}"#,
             },
         ] },
-        Action { name: "DescribeRiskSyscallNames", deprecated: false, input: 519, output: 520, examples: &[
+        Action { name: "DescribeRiskSyscallNames", deprecated: false, input: 519, output: 520, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"SyscallNames":["chroot"],"TotalCount":1}"#,
             },
         ] },
-        Action { name: "DescribeRiskSyscallWhiteListDetail", deprecated: false, input: 521, output: 522, examples: &[
+        Action { name: "DescribeRiskSyscallWhiteListDetail", deprecated: false, input: 521, output: 522, filters: &[], examples: &[
             Example {
                 request: r#"{"WhiteListId":"1002"}"#,
                 response: r#"{"WhiteListDetailInfo":{"SyscallNames":["chroot"],"ImageIds":["sha256:707540fd8a54ab3ebc086ecc96d2d6143fd92c1cac4d0b23353e1b7078b5937b"],"Id":"10001","ProcessPath":"/bin/sh"}}"#,
             },
         ] },
-        Action { name: "DescribeRiskSyscallWhiteLists", deprecated: false, input: 523, output: 524, examples: &[
+        Action { name: "DescribeRiskSyscallWhiteLists", deprecated: false, input: 523, output: 524, filters: &["Status"], examples: &[
             Example {
                 request: r#"{"Limit":"10","Offset":"0"}"#,
                 response: r#"{"TotalCount":1021,"WhiteListSet":[{"UpdateTime":"2020-09-22 00:00:00","SyscallNames":["chroot","kill"],"ImageIds":["image-id"],"CreateTime":"2020-09-22 00:00:00","ProcessPath":"/usr/bin/sh","Id":"10001","ImageCount":1021,"IsGlobal":true}]}"#,
             },
         ] },
-        Action { name: "DescribeScanIgnoreVulList", deprecated: false, input: 525, output: 526, examples: &[
+        Action { name: "DescribeScanIgnoreVulList", deprecated: false, input: 525, output: 526, filters: &["CVEID", "VulName"], examples: &[
             Example {
                 request: r#"{"Limit":"10","Offset":"0"}"#,
                 response: r#"{"TotalCount":0,"List":[{"CVEID":"CVE-2012-6329","IsIgnoreAll":1,"LocalImageCount":0,"PocID":"pcmgr-171244","RegistryImageCount":0,"UpdateTime":"2024-05-21 16:56:04","VulName":"Perl 任意代码执行漏洞（CVE-2012-6329）"}]}"#,
             },
         ] },
-        Action { name: "DescribeSearchExportList", deprecated: false, input: 527, output: 528, examples: &[
+        Action { name: "DescribeSearchExportList", deprecated: false, input: 527, output: 528, filters: &[], examples: &[
             Example {
                 request: r#"{"Query":"{\"index\":[\"netflow\"],\"body\":{\"query\":{\"bool\":{\"filter\":{\"bool\":{\"filter\":{\"range\":{\"timestamp\":{\"gte\":1597075200000,\"lte\":1597161599999}}},\"must\":[],\"must_not\":[],\"should\":[]}}}},\"highlight\":{\"fields\":{\"*\":{}}}},\"sort\":[{\"timestamp\":\"desc\"}]}"}"#,
                 response: r#"{"JobId":"356125"}"#,
             },
         ] },
-        Action { name: "DescribeSearchLogs", deprecated: false, input: 529, output: 530, examples: &[
+        Action { name: "DescribeSearchLogs", deprecated: false, input: 529, output: 530, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"Data":["\"exec_start: bash -ec mysqladmin p****","test2","test3"]}"#,
             },
         ] },
-        Action { name: "DescribeSearchTemplates", deprecated: false, input: 531, output: 532, examples: &[
+        Action { name: "DescribeSearchTemplates", deprecated: false, input: 531, output: 532, filters: &[], examples: &[
             Example {
                 request: r#"{"Offset":0,"Limit":10}"#,
                 response: r#"{"TotalCount":2,"List":[{"Id":17,"Name":"Name","LogType":"malware","Condition":"src_ip 匹配字符: 193.27.228.98","TimeRange":"2020-07-31 00:00:00 至 2020-07-31 23:59:59","Query":"{\"index\":[\"malware\"],\"body\":{\"query\":{\"bool\":{\"filter\":{\"bool\":{\"filter\":{\"range\":{\"timestamp\":{\"gte\":1596124800000,\"lte\":1596211199999}}},\"must\":[{\"term\":{\"src_ip\":\"193.27.228.98\"}}],\"must_not\":[],\"should\":[]}}}},\"aggs\":{\"count_stats\":{\"date_histogram\":{\"field\":\"timestamp\",\"interval\":\"30m\",\"time_zone\":\"Asia/Shanghai\",\"min_doc_count\":1}}},\"highlight\":{\"fields\":{\"*\":{}}}},\"sort\":[{\"timestamp\":\"desc\"}]}","Flag":"simple","DisplayData":"[{\"id\":14401398135,\"patternsField\":\"src_ip\",\"selectedtype\":\"is\",\"selectedOptionsMap\":{\"is\":\"匹配字符\",\"like\":\"模糊匹配字符\",\"not\":\"不包含字符\",\"is_one_of\":\"匹配以下任意字符\",\"not_one_of\":\"不包含以下任意字符\"},\"selectedTypeList\":[\"is\",\"like\",\"not\",\"is_one_of\",\"not_one_of\"],\"third_cat\":\"input\",\"value\":\"193.27.228.98\"}]"},{"Id":13,"Name":"Name","LogType":"malware","Condition":"src_ip 匹配字符: 10.0.0.1","TimeRange":"2020-06-13 00:00:00 至 2020-07-13 23:59:59","Query":"{\"index\":[\"malware\"],\"body\":{\"query\":{\"bool\":{\"filter\":{\"bool\":{\"filter\":{\"range\":{\"timestamp\":{\"gte\":1591977600000,\"lte\":1594655999999}}},\"must\":[{\"term\":{\"src_ip\":\"10.0.0.1\"}}],\"must_not\":[],\"should\":[]}}}},\"aggs\":{\"count_stats\":{\"date_histogram\":{\"field\":\"timestamp\",\"interval\":\"12h\",\"time_zone\":\"Asia/Shanghai\",\"min_doc_count\":1}}},\"highlight\":{\"fields\":{\"*\":{}}}},\"sort\":[{\"timestamp\":\"desc\"}]}","Flag":"simple","DisplayData":"[{\"id\":449375484687,\"patternsField\":\"src_ip\",\"selectedtype\":\"is\",\"selectedOptionsMap\":{\"is\":\"匹配字符\",\"like\":\"模糊匹配字符\",\"not\":\"不包含字符\",\"is_one_of\":\"匹配以下任意字符\",\"not_one_of\":\"不包含以下任意字符\"},\"selectedTypeList\":[\"is\",\"like\",\"not\",\"is_one_of\",\"not_one_of\"],\"third_cat\":\"input\",\"value\":\"10.0.0.1\"}]"}]}"#,
             },
         ] },
-        Action { name: "DescribeSecEventsTendency", deprecated: false, input: 533, output: 534, examples: &[
+        Action { name: "DescribeSecEventsTendency", deprecated: false, input: 533, output: 534, filters: &[], examples: &[
             Example {
                 request: r#"{"EndTime":"2020-09-22","StartTime":"2020-09-22"}"#,
                 response: r#"{"EventTendencySet":[{"EventSet":[{"Cnt":1,"CurTime":"2020-09-22"}],"EventType":"ET_ABNORMAL_PROCESS"}]}"#,
             },
         ] },
-        Action { name: "DescribeSecLogAlertMsg", deprecated: false, input: 535, output: 536, examples: &[
+        Action { name: "DescribeSecLogAlertMsg", deprecated: false, input: 535, output: 536, filters: &[], examples: &[
             Example {
                 request: r#"{"Type":["log_reserve_full"]}"#,
                 response: r#"{"List":[]}"#,
             },
         ] },
-        Action { name: "DescribeSecLogCleanSettingInfo", deprecated: false, input: 537, output: 538, examples: &[
+        Action { name: "DescribeSecLogCleanSettingInfo", deprecated: false, input: 537, output: 538, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"ReservesLimit":80,"ReservesDeadline":60,"DayLimit":180}"#,
             },
         ] },
-        Action { name: "DescribeSecLogDeliveryClsOptions", deprecated: false, input: 539, output: 540, examples: &[
+        Action { name: "DescribeSecLogDeliveryClsOptions", deprecated: false, input: 539, output: 540, filters: &[], examples: &[
             Example {
                 request: r#"{"ClsRegion":"ap-bangkok"}"#,
                 response: r#"{"LogSetList":[],"RegionList":[{"Region":"ap-bangkok","RegionName":"亚太东南(曼谷)"},{"Region":"ap-beijing","RegionName":"华北地区(北京)"},{"Region":"ap-chengdu","RegionName":"西南地区(成都)"}]}"#,
             },
         ] },
-        Action { name: "DescribeSecLogDeliveryClsSetting", deprecated: false, input: 541, output: 542, examples: &[
+        Action { name: "DescribeSecLogDeliveryClsSetting", deprecated: false, input: 541, output: 542, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"LogTypeList":[{"LogSet":"846f4834-7f89-4e97-9c0a-e8623959****","LogSetName":"tcss","LogType":"container_bash","Region":"ap-guangzhou","State":false,"TopicID":"72ebf085-f7b7-4efb-961a-6ef37f07****","TopicName":"tcss_log_****"},{"LogSet":"LogSet","LogSetName":"cn","LogType":"container_launch","Region":"ap-guangzhou","State":false,"TopicID":"TopicID","TopicName":"TopicName"},{"LogSet":"LogSet","LogSetName":"LogSetName","LogType":"k8s_api","Region":"ap-guangzhou","State":false,"TopicID":"TopicID","TopicName":"TopicName"}]}"#,
             },
         ] },
-        Action { name: "DescribeSecLogDeliveryKafkaOptions", deprecated: false, input: 543, output: 544, examples: &[
+        Action { name: "DescribeSecLogDeliveryKafkaOptions", deprecated: false, input: 543, output: 544, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"InstanceList":[],"RegionList":[{"Region":"ap-bangkok","RegionName":"亚太东南(曼谷)"},{"Region":"ap-beijing","RegionName":"华北地区(北京)"},{"Region":"ap-beijing-fsi","RegionName":"华北地区(北京金融)"},{"Region":"ap-changsha-ec","RegionName":"华中地区(长沙ec)"},{"Region":"ap-chengdu","RegionName":"西南地区(成都)"},{"Region":"ap-chongqing","RegionName":"西南地区(重庆)"}]}"#,
             },
         ] },
-        Action { name: "DescribeSecLogDeliveryKafkaSetting", deprecated: false, input: 545, output: 546, examples: &[
+        Action { name: "DescribeSecLogDeliveryKafkaSetting", deprecated: false, input: 545, output: 546, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"InstanceID":"实例ID","InstanceName":"实例名称","Domain":"域名","LogTypeList":[{"LogType":"container_bash","TopicID":"主题ID","TopicName":"主题名称","State":true}],"User":"user_10086","RegionID":"ap-beijing"}"#,
             },
         ] },
-        Action { name: "DescribeSecLogJoinObjectList", deprecated: false, input: 547, output: 548, examples: &[
+        Action { name: "DescribeSecLogJoinObjectList", deprecated: false, input: 547, output: 548, filters: &["Status", "HostIP", "PublicIP", "HostName"], examples: &[
             Example {
                 request: r#"{"LogType":"container_bash","Offset":0,"Limit":10,"Filters":[{"Name":"Status","Values":["ONLINE","OFFLINE","UNINSTALL"],"ExactMatch":true}]}"#,
                 response: r#"{"AutoJoin":false,"ExcludedCount":0,"List":[{"ClusterID":"cls-q0bc0ed2","ClusterMainAddress":"10.0.0.1","ClusterName":"tke2","ClusterStatus":"3","ClusterType":"2","ClusterVersion":"v1.26.1-tke.5","ContainerCnt":23,"HostID":"3b6b1bbc-1c7a-47e2-9ca8-e9c27ec9d068","HostIP":"172.17.1.6","HostName":"tke_cls-q0bc0ed2_worker","HostStatus":"ONLINE","JoinState":true,"PublicIP":"159.75.90.217"}],"RangeType":1,"TotalCount":55}"#,
             },
         ] },
-        Action { name: "DescribeSecLogJoinTypeList", deprecated: false, input: 549, output: 550, examples: &[
+        Action { name: "DescribeSecLogJoinTypeList", deprecated: false, input: 549, output: 550, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"List":[{"Count":1931,"SuperNodeCount":21,"IsJoined":true,"LogType":"container_bash"}]}"#,
             },
         ] },
-        Action { name: "DescribeSecLogKafkaUIN", deprecated: false, input: 551, output: 552, examples: &[
+        Action { name: "DescribeSecLogKafkaUIN", deprecated: false, input: 551, output: 552, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"DstUIN":"34564565","Status":true}"#,
             },
         ] },
-        Action { name: "DescribeSecLogVasInfo", deprecated: false, input: 553, output: 554, examples: &[
+        Action { name: "DescribeSecLogVasInfo", deprecated: false, input: 553, output: 554, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"BuyStatus":"Normal","EndTime":"2024-11-10 10:29:29","IsPurchased":true,"LogCapacity":640,"LogSaveMonth":13,"ResourceID":"9367de1b00589c31fab4c794a97139bf","StartTime":"2023-10-10 10:29:29","TrialCapacity":10}"#,
             },
         ] },
-        Action { name: "DescribeSuperNodePodList", deprecated: false, input: 555, output: 556, examples: &[
+        Action { name: "DescribeSuperNodePodList", deprecated: false, input: 555, output: 556, filters: &["NodeUniqueID", "PodName", "PodIP", "Namespace", "Deployment", "Status"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"List":[{"PodName":"web-node1","PodIP":"10.0.0.11","NodeUniqueID":"dc56fda9-58c8-4c4f-9e8c-b7296836c1fe","Status":"Running","CpuRequest":0,"CpuLimit":0,"MemRequest":0,"MemLimit":0,"Namespace":"defalut","DeploymentName":"web-node","DeploymentID":"5d95adf3-b2b2-4ebe-99ab-70cd18842344","StartTime":"2024-10-30 10:35:51","CreateTime":"2024-10-30 10:35:55","RelateContainerCount":1,"RunningTime":"2024-10-30 10:36:02","PodUid":"392f05bd-bf86-4911-8cf9-b8c34541987","ChargeCoresCnt":1,"DefendStatus":"Defended"}],"TotalCount":1}"#,
             },
         ] },
-        Action { name: "DescribeSupportDefenceVul", deprecated: false, input: 557, output: 558, examples: &[
+        Action { name: "DescribeSupportDefenceVul", deprecated: false, input: 557, output: 558, filters: &["Level", "CVEID"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"List":[{"CVEID":"CVE-2024-23897","CVSSV3Score":9.8,"Level":"CRITICAL","Name":"Jenkins任意文件读取导致远程代码执行漏洞(CVE-2024-23897)","PocID":"pcmgr-469627","Status":1,"SubmitTime":"2024-01-25 02:15:00","Tags":["NETWORK","POC"],"VulId":469627}],"TotalCount":212}"#,
             },
         ] },
-        Action { name: "DescribeSystemVulList", deprecated: false, input: 559, output: 560, examples: &[
+        Action { name: "DescribeSystemVulList", deprecated: false, input: 559, output: 560, filters: &["OnlyAffectedContainer", "OnlyAffectedNewestImage", "Level", "Tags", "CanBeFixed", "CVEID", "ImageID", "ImageName", "ContainerID", "ContainerName", "ComponentName", "ComponentVersion", "FocusOnType"], examples: &[
             Example {
                 request: r#"{"Limit":"1","Offset":"0"}"#,
                 response: r#"{"List":[{"CVEID":"CVE-2023-3341","CVSSV3Score":7.5,"Category":"OUT_OF_BOUNDS_WRITE","ContainerCount":0,"DefenceHostCount":0,"DefenceScope":"ALL","DefenceStatus":"DEFENDED","DefendedCount":0,"FoundTime":"2024-08-10 04:34:55","ID":173268083,"LatestFoundTime":"2024-10-18 23:30:37","Level":"HIGH","LocalImageCount":2,"Name":"ISC BIND 缓冲区错误漏洞","PocID":"pcmgr-444379","RegistryImageCount":12,"Tags":["NETWORK"]}],"TotalCount":836}"#,
             },
         ] },
-        Action { name: "DescribeTaskResultSummary", deprecated: false, input: 561, output: 562, examples: &[
+        Action { name: "DescribeTaskResultSummary", deprecated: false, input: 561, output: 562, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"SeriousRiskNodeCount":[2,3,2,3,2,3,2,3,2],"HighRiskNodeCount":[2,3,2,3,2,3,2,3,2],"MiddleRiskNodeCount":[2,3,2,3,2,3,2,3,2],"HintRiskNodeCount":[2,3,2,3,2,3,2,3,2]}"#,
             },
         ] },
-        Action { name: "DescribeTcssSummary", deprecated: false, input: 563, output: 564, examples: &[
+        Action { name: "DescribeTcssSummary", deprecated: false, input: 563, output: 564, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"RiskLocalImageCnt":21,"RiskRepositoryImageCnt":12,"RuntimeUnhandleEventCnt":51,"RiskBaseLineCnt":151,"ScannedImageCnt":41,"RiskVulCnt":16,"RiskContainerCnt":81,"ImageCnt":12,"ContainerCnt":71,"UnScannedVulCnt":81,"UnScannedBaseLineCnt":98,"RiskClusterCnt":2,"ClusterCnt":60,"UnScannedImageCnt":20,"LocalImageCnt":14,"RepositoryImageCnt":12,"UnScannedClusterCnt":21,"ScanImageStatus":true,"ScanClusterStatus":true,"ScanBaseLineStatus":true,"ScanVulStatus":true,"VulRiskImageCnt":10}"#,
             },
         ] },
-        Action { name: "DescribeUnauthorizedCoresTendency", deprecated: false, input: 565, output: 566, examples: &[
+        Action { name: "DescribeUnauthorizedCoresTendency", deprecated: false, input: 565, output: 566, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"List":[{"DateTime":"2020-09-22 00:00:00","CoresCount":1}]}"#,
             },
         ] },
-        Action { name: "DescribeUnfinishRefreshTask", deprecated: false, input: 567, output: 568, examples: &[
+        Action { name: "DescribeUnfinishRefreshTask", deprecated: false, input: 567, output: 568, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"TaskId":1,"TaskStatus":"AssetCheckFinished","NewTaskID":"1700157600010579384"}"#,
             },
         ] },
-        Action { name: "DescribeUserCluster", deprecated: false, input: 569, output: 570, examples: &[
+        Action { name: "DescribeUserCluster", deprecated: false, input: 569, output: 570, filters: &["ClusterName", "ClusterId", "ClusterType", "Region", "ClusterCheckMode", "ClusterAutoCheck"], examples: &[
             Example {
                 request: r#"{"Limit":"2","Offset":"0"}"#,
                 response: r#"{"ClusterInfoList":[{"AccessedStatus":"AccessedPartialDefence","AccessedSubStatus":"AccessedSubNone","ChargeCoresCnt":4000,"CheckFailReason":"SUCCESS","CheckStatus":"HasRisk","ClusterAuditFailedInfo":"ClusterAuditFailedInfo","ClusterAuditStatus":"Opened","ClusterAutoCheck":false,"ClusterCheckMode":"ClusterCheckMode","ClusterId":"cls-abhq0j4o","ClusterName":"bx_test_tmp","ClusterNodeNum":4,"ClusterOs":"centos","ClusterStatus":"CSR_RUNNING","ClusterSubStatus":"3","ClusterType":"INDEPENDENT_CLUSTER","ClusterVersion":"1.28.3","CoresCnt":12000,"DefenderErrorReason":"DefenderErrorReason","DefenderStatus":"UnDefended","HighRiskCount":6,"HintRiskCount":3,"MasterAddresses":["10.*.*.*;"],"MiddleRiskCount":7,"NodeCount":4,"OffLineNodeCount":0,"Region":"ap-guangzhou","SeriousRiskCount":1,"TaskCreateTime":"2024-10-30 14:41:25","UnInstallAgentNodeCount":1,"UnreadyNodeNum":3}],"TotalCount":7}"#,
             },
         ] },
-        Action { name: "DescribeUserPodList", deprecated: false, input: 571, output: 572, examples: &[
+        Action { name: "DescribeUserPodList", deprecated: false, input: 571, output: 572, filters: &["ClusterId"], examples: &[
             Example {
                 request: r#"{"ClusterId":"cls-ane0zamq","Limit":"1","Offset":"0"}"#,
                 response: r#"{"PodList":[{"Age":"303h45m31.069895614s","CPU":0,"ChargeCoresCnt":0,"ClusterId":"cls-abhq0j4o","ClusterName":"bx_test_tmp","ClusterStatus":"CSR_RUNNING","ClusterType":"INDEPENDENT_CLUSTER","ContainerCount":0,"ContainerId":"ContainerId","ContainerName":"ContainerName","HostId":"ins-qj24hgj0","HostName":"hn***","Labels":"3","Memory":0,"Namespace":"default","NodeLanIP":"10.0.0.14","NodeName":"i-node***","NodeType":"NORMAL","PodIP":"192.168.0.172","PodName":"tiefighter","Region":"ap-guangzhou","Restarts":0,"ServiceCount":0,"ServiceName":"ServiceName","StartTime":"2024-10-17 23:03:42","Status":"Running","WorkloadKind":"Replic****","WorkloadLabels":"WorkloadLabels","WorkloadName":"ka-waybill-router-f877d****"}],"TotalCount":54}"#,
             },
         ] },
-        Action { name: "DescribeValueAddedSrvInfo", deprecated: false, input: 573, output: 574, examples: &[
+        Action { name: "DescribeValueAddedSrvInfo", deprecated: false, input: 573, output: 574, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"LocalImageCnt":1,"UnusedAuthorizedCnt":1,"RegistryImageCnt":1}"#,
             },
         ] },
-        Action { name: "DescribeVirusAutoIsolateSampleDetail", deprecated: false, input: 575, output: 576, examples: &[
+        Action { name: "DescribeVirusAutoIsolateSampleDetail", deprecated: false, input: 575, output: 576, filters: &[], examples: &[
             Example {
                 request: r#"{"MD5":"dskaldjskld"}"#,
                 response: r#"{"HarmDescribe":"发现容器上存在恶意木马，您的容器可能已经失陷。\n恶意木马通常会执行挖矿、文件删除、信息窃取和网络攻击等恶意行为。","KillEngine":[],"MD5":"5b98800688cae1533ff965ab31baeab1","ReferenceLink":"https://cloud.tencent.com/document/product/296/9605","RiskLevel":"RISK_CRITICAL","Size":52,"SuggestScheme":"1.检查恶意进程及非法端口，删除可疑的启动项和定时任务；\n2.隔离或者删除相关的木马文件；\n3.对系统进行风险排查，并进行安全加固，详情可参考如下链接： \n【Linux】https://cloud.tencent.com/document/product/296/9604 \n【Windows】https://cloud.tencent.com/document/product/296/9605","Tags":[],"VirusName":"Bk.YDWebShell.Php.Small.11100534"}"#,
             },
         ] },
-        Action { name: "DescribeVirusAutoIsolateSampleDownloadURL", deprecated: false, input: 577, output: 578, examples: &[
+        Action { name: "DescribeVirusAutoIsolateSampleDownloadURL", deprecated: false, input: 577, output: 578, filters: &[], examples: &[
             Example {
                 request: r#"{"MD5":"dskaldjskld"}"#,
                 response: r#"{"FileUrl":"https://malware-1258344699.cos.ap-guangzhou.myqcloud.com/samples%2F5b98800688cae1533ff965ab31baeab1?q-sign-algorithm=sha1&q-ak=AKID******&q-sign-time=1730427587%3B1730431187&q-key-time=1730427587%3B1730431187&q-header-list=host&q-url-param-list=&q-signature=2aed00b5e98f66d0aeb833036362f98c17c51bd0"}"#,
             },
         ] },
-        Action { name: "DescribeVirusAutoIsolateSampleList", deprecated: false, input: 579, output: 580, examples: &[
+        Action { name: "DescribeVirusAutoIsolateSampleList", deprecated: false, input: 579, output: 580, filters: &["MD5", "AutoIsolateSwitch", "VirusName"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"TotalCount":102,"List":[{"MD5":"61d7d84e979212bed18ed9aa8748defa","VirusName":"virus1","ModifyTime":"2020-09-22T00:00:00+00:00","AutoIsolateSwitch":true}]}"#,
             },
         ] },
-        Action { name: "DescribeVirusAutoIsolateSetting", deprecated: false, input: 581, output: 582, examples: &[
+        Action { name: "DescribeVirusAutoIsolateSetting", deprecated: false, input: 581, output: 582, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"AutoIsolateSwitch":true,"IsKillProgress":true,"UserAutoIsolateKillSwitch":true}"#,
             },
         ] },
-        Action { name: "DescribeVirusDetail", deprecated: false, input: 583, output: 584, examples: &[
+        Action { name: "DescribeVirusDetail", deprecated: false, input: 583, output: 584, filters: &[], examples: &[
             Example {
                 request: r#"{"Id":"10021"}"#,
                 response: r#"{"AncestorProcessParam":"/usr/local/bin/containerd-shim-runc-v2 -namespace k8s.io -id 7b4ed805844e07bd15663e4f778acf9bf388719cbcdf794290b9637a550a21d6 -address /run/containerd/containerd.****","AncestorProcessPath":"/usr/local/bin/containerd-shim-run****","AncestorProcessStartUser":"0","AncestorProcessUserGroup":"0","CheckPlatform":["VDC","TAV"],"ClientIP":"10.*.*.1","ClusterID":"cls-dfw3e***","ClusterName":"clsfoo***","ContainerId":"d4c43f9268ecea2aa75b26632299df8aaf496a*******","ContainerIsolateOperationSrc":"运行时安全/文件查杀","ContainerName":"/container_name","ContainerNetStatus":"ISOLATED","ContainerNetSubStatus":"NONE","CreateTime":"2024-08-27T03:30:37Z","EventType":"恶意文件告警","FileAccessTime":"2018-02-28T07:45:34Z","FileMd5":"81a7701a194c3a******","FileModifyTime":"2018-02-28T07:45:34Z","FileName":"specimen_*******","FilePath":"/home/virus/specimen_******","HarmDescribe":"蠕虫病毒Ramnit最早出现在2010年，至今已有8年之久，因传播力强而“闻名于世”。","HostIP":"10.0.0.1","HostId":"dc56fda9-58c8-4c4f-9e8c-abb0cd4f92aa","HostName":"hostname","ImageId":"sha256:80beff5ff34259ceb7fbe9cd*******","ImageName":"centos:7","Mark":"mark reason","ModifyTime":"2024-10-21T06:42:49Z","Namespace":"tcss","NodeID":"mix-GOmf****","NodeSubNetCIDR":"10.*.*.1/24","NodeSubNetID":"subnet-aau2***","NodeSubNetName":"subnet***","NodeType":"NORMAL","NodeUniqueID":"wer41324-18a1-4775-9e3f-**","OperationTime":"2024-08-27T03:30:37Z","PProcessParam":"node dist/inde****","PProcessPath":"/usr/bin/****","PProcessStartUser":"root","PProcessUserGroup":"root","PodIP":"10.0.*.*","PodName":"PodName","PodStatus":"Running","ProcessAccountGroup":"root","ProcessArgv":"git clone --depth=1 https://github.com/busi","ProcessChan":"git(433802)|node(280016)|containerd-shim-runc-v2(176637)|system****","ProcessFileAuthority":"-rwxr-****","ProcessId":0,"ProcessMd5":"472c65af3f43136472d1a383f5******","ProcessName":"/bin/a***","ProcessPath":"/usr/bin****","ProcessStartAccount":"root","RiskLevel":"RISK_CRITICAL","Size":332155,"SourceType":0,"Status":"DEAL_NONE","SubStatus":"FILE_NOT_FOUND","SuggestScheme":"1.在病毒尚未完全清理干净之前，暂时关闭系统文件共享功能 ，防止感染范围进一步扩大；\n2.检查恶意进程及非法端口，删除可疑的启动项和定时任务；\n3.隔离或者删除相关的木马文件；\n4.对系统进行风险排查，并进行安全加固，详情可参考如下链接： \n【Linux】https://cloud.tencent.com/document/product/296/9604 \n【Windows】https://cloud.tencent.com/document/product/296/9605","Tags":["ramnit","Worm","窃取用户信息，感染用户本地所有的html、exe、dll等格式的文件。"],"VirusName":"Win32.Virus.Ramnit.Qwhl","WorkloadType":"DaemonSet","ContainerStatus":"RUNNING"}"#,
             },
         ] },
-        Action { name: "DescribeVirusEventTendency", deprecated: false, input: 585, output: 586, examples: &[
+        Action { name: "DescribeVirusEventTendency", deprecated: false, input: 585, output: 586, filters: &[], examples: &[
             Example {
                 request: r#"{"TendencyPeriod":7}"#,
                 response: r#"{"List":[{"Date":"2020-09-22","PendingEventCount":1,"RiskContainerCount":1,"EventCount":1,"IsolateEventCount":1}]}"#,
             },
         ] },
-        Action { name: "DescribeVirusList", deprecated: false, input: 587, output: 588, examples: &[
+        Action { name: "DescribeVirusList", deprecated: false, input: 587, output: 588, filters: &["FileName", "FilePath", "VirusName", "ContainerName", "ContainerId", "ImageName", "ImageId", "IsRealTime", "TaskId", "ContainerNetStatus", "TimeRange", "ContainerStatus", "AutoIsolateMode", "MD5"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"List":[],"TotalCount":0}"#,
             },
         ] },
-        Action { name: "DescribeVirusManualScanEstimateTimeout", deprecated: false, input: 589, output: 590, examples: &[
+        Action { name: "DescribeVirusManualScanEstimateTimeout", deprecated: false, input: 589, output: 590, filters: &[], examples: &[
             Example {
                 request: r#"{"ScanIds":["image-id"],"ScanRangeAll":true,"ScanRangeType":1}"#,
                 response: r#"{"Timeout":5,"ContainerScanConcurrencyCount":2}"#,
             },
         ] },
-        Action { name: "DescribeVirusMonitorConfig", deprecated: false, input: 591, output: 592, examples: &[
+        Action { name: "DescribeVirusMonitorConfig", deprecated: false, input: 591, output: 592, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"EnableScan":false,"IsIncludePath":true,"ScanPath":[],"ScanPathMode":"SCAN_PATH_DEFAULT"}"#,
             },
         ] },
-        Action { name: "DescribeVirusMonitorSetting", deprecated: false, input: 593, output: 594, examples: &[
+        Action { name: "DescribeVirusMonitorSetting", deprecated: false, input: 593, output: 594, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"EnableScan":true,"ScanPathAll":true,"ScanPathType":0,"ScanPathMode":"SCAN_PATH_DEFAULT","ScanPath":[]}"#,
             },
         ] },
-        Action { name: "DescribeVirusSampleDownloadUrl", deprecated: false, input: 595, output: 596, examples: &[
+        Action { name: "DescribeVirusSampleDownloadUrl", deprecated: false, input: 595, output: 596, filters: &[], examples: &[
             Example {
                 request: r#"{"ID":"1000"}"#,
                 response: r#"{"FileUrl":"http://****/a***"}"#,
             },
         ] },
-        Action { name: "DescribeVirusScanConfig", deprecated: false, input: 597, output: 598, examples: &[
+        Action { name: "DescribeVirusScanConfig", deprecated: false, input: 597, output: 598, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"BeginScanAt":"","Cycle":0,"EnableScan":false,"IsIncludePath":false,"ScanIDs":[],"ScanPath":[],"ScanPathMode":"SCAN_PATH_DEFAULT","ScanRangeType":"","Timeout":0}"#,
             },
         ] },
-        Action { name: "DescribeVirusScanSetting", deprecated: false, input: 599, output: 600, examples: &[
+        Action { name: "DescribeVirusScanSetting", deprecated: false, input: 599, output: 600, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"BeginScanAt":"10:59:00","ClickTimeout":0,"Cycle":1,"EnableScan":true,"ScanIds":["ad297b24a4f818d9da49c9bec10d54c179b6751fc362802b077f710b3638e0f0"],"ScanPath":["/tmp"],"ScanPathAll":false,"ScanPathMode":"SCAN_PATH_USER_DEFINE","ScanPathType":0,"ScanRangeAll":false,"ScanRangeType":0,"Timeout":5}"#,
             },
         ] },
-        Action { name: "DescribeVirusScanTaskStatus", deprecated: false, input: 601, output: 602, examples: &[
+        Action { name: "DescribeVirusScanTaskStatus", deprecated: false, input: 601, output: 602, filters: &[], examples: &[
             Example {
                 request: r#"{"TaskID":"dskaldjskld"}"#,
                 response: r#"{"ContainerScanCnt":0,"ContainerTotal":339,"LeftSeconds":4666,"RiskCnt":0,"Schedule":0,"Status":"SCANNING","RiskContainerCnt":0,"StartTime":"2020-11-21 15:16:00","EndTime":"2020-11-21 15:16:00","ScanType":"CYCLE"}"#,
             },
         ] },
-        Action { name: "DescribeVirusScanTimeoutSetting", deprecated: false, input: 603, output: 604, examples: &[
+        Action { name: "DescribeVirusScanTimeoutSetting", deprecated: false, input: 603, output: 604, filters: &[], examples: &[
             Example {
                 request: r#"{"ScanType":0}"#,
                 response: r#"{"Timeout":5}"#,
             },
         ] },
-        Action { name: "DescribeVirusSummary", deprecated: false, input: 605, output: 606, examples: &[
+        Action { name: "DescribeVirusSummary", deprecated: false, input: 605, output: 606, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"IsolateCnt":1133,"IsolateIncrease":0,"RiskCnt":94,"RiskContainerCnt":58,"RiskContainerIncrease":0,"RiskIncrease":0,"TaskId":"67204f7cad8a5e71a40875752cc2f374","VirusDataBaseModifyTime":"2020-11-21 15:16:00"}"#,
             },
         ] },
-        Action { name: "DescribeVirusTaskList", deprecated: false, input: 607, output: 608, examples: &[
+        Action { name: "DescribeVirusTaskList", deprecated: false, input: 607, output: 608, filters: &["ContainerName", "ContainerId", "Hostname", "HostIp", "ImageId", "ImageName", "Status"], examples: &[
             Example {
                 request: r#"{"TaskId":"faketaskid"}"#,
                 response: r#"{"List":[],"TotalCount":6}"#,
             },
         ] },
-        Action { name: "DescribeVirusWhiteListRules", deprecated: false, input: 609, output: 610, examples: &[
+        Action { name: "DescribeVirusWhiteListRules", deprecated: false, input: 609, output: 610, filters: &[], examples: &[
             Example {
                 request: r#"{"Limit":10,"Offset":0,"Order":"DESC","By":"InsertTime","Filters":[{"Name":"id","Values":["246"]}]}"#,
                 response: r#"{"List":[{"Id":276,"ImageCount":0,"ImageIds":[],"InsertTime":"2026-04-07T21:53:45+08:00","Md5Count":1,"Md5List":["923d548dd3c1431d18357da8dffd5780"],"Remark":"","Scope":1,"UpdateTime":"2026-04-07T21:53:45+08:00"}],"TotalCount":28}"#,
             },
         ] },
-        Action { name: "DescribeVulContainerList", deprecated: false, input: 611, output: 612, examples: &[
+        Action { name: "DescribeVulContainerList", deprecated: false, input: 611, output: 612, filters: &["OnlyAffectedNewestImage", "ContainerID", "ContainerName"], examples: &[
             Example {
                 request: r#"{"PocID":"1"}"#,
                 response: r#"{"List":[{"ClusterID":"68b68a372df3394bf46f7320707ebdcd","ClusterName":"default-cluster","ContainerID":"0b70affcd1c495798c2fbde915a43e94df0457c204848be862ad0689aab868a6","ContainerName":"containner","HostID":"5c442550-bbbc-aaaa-ada3-00796bd9fefe","HostIP":"10.206.64.13","HostName":"tcs-sssa","NodeID":"mix-GOmf****","NodeName":"i-node***","NodeType":"NORMAL","NodeUniqueID":"896e349d-2e7d-4151-a26f-4e9fdafe****","PodIP":"10.0.1.92","PodName":"agent-test-2zrp7","PublicIP":"1.2.3.4"}],"TotalCount":31}"#,
             },
         ] },
-        Action { name: "DescribeVulDefenceEvent", deprecated: false, input: 615, output: 616, examples: &[
+        Action { name: "DescribeVulDefenceEvent", deprecated: false, input: 615, output: 616, filters: &["Status", "ContainerStatus", "ContainerNetStatus", "EventType", "TimeRange", "VulName", "CVEID", "SourceIP", "ContainerName", "ContainerID", "ImageName", "ImageID", "HostName", "HostIP"], examples: &[
             Example {
                 request: r#"{"Limit":"10","Offset":"0"}"#,
                 response: r#"{"List":[{"CVEID":"CVE-2021-44228","City":"广东省-深圳市","ClusterID":"cls-dfw3e***","ClusterName":"clsfoo***","ContainerID":"1a00d48467136a768278cbb93fb45b3a7d1cbb7e11ee906eb54cf09bf6a27e5b","ContainerIsolateOperationSrc":"运行时安全/文件查杀","ContainerName":"/cve-2021-44228-solr-1","ContainerNetStatus":"NORMAL","ContainerNetSubStatus":"NONE","ContainerStatus":"RUNNING","CreateTime":"2023-10-08 11:07:16","EventCount":4,"EventID":20055,"EventType":"EVENT_DEFENDED","HostIP":"10.0.1.92","HostName":"hn***","ImageID":"sha256:33f2d4bf4fa944682b9c7c1ed66262fe22d488bab7028ce0f676215bade8d92e","ImageName":"vulhub/solr:8.11.0","MergeTime":"2023-10-08 11:07:16","NodeID":"mix-GOmf****","NodeType":"NORMAL","NodeUniqueID":"896e349d-2e7d-4151-a26f-4e9fdafe****","PocID":"pcmgr-333393","PublicIP":"10.0.1.92","QUUID":"d9438d70-2689-4013-9ce1-d80edbc29edb","SourceIP":"10.0.1.92","Status":"EVENT_DEALED","VulName":"Apache log4j2 远程代码执行漏洞 (CVE-2021-44228)","PodIP":"1.1.1.1","PodName":"PodName"}],"TotalCount":0}"#,
             },
         ] },
-        Action { name: "DescribeVulDefenceEventDetail", deprecated: false, input: 613, output: 614, examples: &[
+        Action { name: "DescribeVulDefenceEventDetail", deprecated: false, input: 613, output: 614, filters: &[], examples: &[
             Example {
                 request: r#"{"EventID":"1002"}"#,
                 response: r#"{"EventDetail":{"CVEID":"CVE-2021-44228","City":"Beijing","ClusterID":"cls-dfw3e***","ClusterName":"clsfoo***","ContainerID":"5457113fd88a5cc8f88391f7387ad2f1b23c4b9a154f12fc725cfa8b134134","ContainerIsolateOperationSrc":"运行时安全/文件查杀","ContainerName":"/cve-2021-44228-solr-1","ContainerNetStatus":"NORMAL","ContainerNetSubStatus":"NONE","ContainerStatus":"RUNNING","Description":"访问源（IP：）在对容器（ID：5457113fd8...）发起漏洞利用攻击","EventCount":20,"EventID":30061,"EventType":"EVENT_DEFENDED","HostIP":"172.16.51.209","HostName":"harborV2_yancyw","ImageID":"sha256:052794134d434bc2db0775211589beb372412af333a262d16841893418941894","ImageName":"vulhub/solr:8.11.0","JNDIUrl":"http://10.0.0.1","MainClass":"org.eclipse.jetty.start.Main","Namespace":"tcss","NetworkPayload":": \n","NodeID":"mix-GOmf****","NodeSubNetCIDR":"10.0.200.0/24","NodeSubNetID":"subnet-5gu2***","NodeSubNetName":"subnet***","NodeType":"NORMAL","NodeUniqueID":"896e349d-2e7d-4151-a26f-4e9fdafe****","OfficialSolution":"目前厂商已发布升级补丁以修复漏洞，补丁获取链接：https://logging.apache.org/log4j/2.x/security.html","PID":20545,"PocID":"pcmgr-333393","PodIP":"10.0.1.92","PodName":"agent-test-2zrp7","PublicIP":"127.2.3.4","QUUID":"380add75-bb06-4cc4-84c5-cf806d102fba","RaspDetail":[{"Name":"jndiurl","Value":"ldap://1.8.0_102.example.com"}],"ServerAccount":"server account","ServerArg":"server avg","ServerExe":"server exe","ServerPort":"3306","SourceIP":"10.0.1.2","SourcePort":["3306"],"StackTrace":"org.apache.logging.log4j.core.lookup.JndiLookup.lookup\norg.apache.logging.log4j.core.lookup.Interpolator.lookup\norg.apache.logging.log4j.core.lookup.StrSubstitutor.resolveVariable\norg.apache.logging.log4j.core.lookup.StrSubstitutor.substitute\norg.apache.logging.log4j.core.lookup.StrSubstitutor.substitute\norg.apache.logging.log4j.core.lookup.StrSubstitutor.replace\norg.apache.logging.log4j.core.pattern.MessagePatternConverter.format\norg.apache.logging.log4j.core.pattern.PatternFormatter.format\norg.apache.logging.log4j.core.pattern.MaxLengthConverter.format\norg.apache.logging.log4j.core.pattern.PatternFormatter.format\n","Status":"EVENT_DEFENDED","VulName":"Apache log4j2 远程代码执行漏洞 (CVE-2021-44228)","WorkloadType":"DaemonSet"}}"#,
             },
         ] },
-        Action { name: "DescribeVulDefenceEventTendency", deprecated: false, input: 617, output: 618, examples: &[
+        Action { name: "DescribeVulDefenceEventTendency", deprecated: false, input: 617, output: 618, filters: &[], examples: &[
             Example {
                 request: r#"{"EndTime":"2021-05-01","StartTime":"2021-05-07"}"#,
                 response: r#"{"AttackList":[{"Date":"2020-09-22","EventCount":0}],"DefendedList":[{"Date":"2020-09-22","EventCount":0}]}"#,
             },
         ] },
-        Action { name: "DescribeVulDefenceHost", deprecated: false, input: 619, output: 620, examples: &[
+        Action { name: "DescribeVulDefenceHost", deprecated: false, input: 619, output: 620, filters: &["Status", "HostName", "HostIP", "NodeType", "NodeSubNetCIDR"], examples: &[
             Example {
                 request: r#"{"Limit":"10","Offset":"0"}"#,
                 response: r#"{"TotalCount":1,"List":[{"CreateTime":"2023-08-17 15:41:32","HostID":"8bc803fd-d85d-47b8-9e2b-9644674be677","HostIP":"1.1.1.1","HostName":"tcs-test","ModifyTime":"2024-10-30 14:00:21","NodeID":"ins-8bc803fd","NodeSubNetCIDR":"10.0.200.0/24","NodeSubNetID":"subnet-5gu2***","NodeSubNetName":"subnet***","NodeType":"NORMAL","NodeUniqueID":"896e349d-2e7d-4151-a26f-4e9fdafe****","PodIP":"10.0.1.92","PodName":"agent-test-2zrp7","PublicIP":"1.1.1.1","Status":"SUCCESS"}]}"#,
             },
         ] },
-        Action { name: "DescribeVulDefencePlugin", deprecated: false, input: 621, output: 622, examples: &[
+        Action { name: "DescribeVulDefencePlugin", deprecated: false, input: 621, output: 622, filters: &["Status"], examples: &[
             Example {
                 request: r#"{"HostID":"3b6b1bbc-1c7a-47e2-9ca8-e9c27ec9d068","Limit":1,"Offset":1,"Filters":[{"Name":"Status","Values":["SUCCESS"],"ExactMatch":true}]}"#,
                 response: r#"{"TotalCount":0,"List":[{"PID":0,"MainClass":"com.java.main","Status":"SUCCESS","ErrorLog":"ErrorLog"}]}"#,
             },
         ] },
-        Action { name: "DescribeVulDefenceSetting", deprecated: false, input: 623, output: 624, examples: &[
+        Action { name: "DescribeVulDefenceSetting", deprecated: false, input: 623, output: 624, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"IsEnabled":0,"Scope":0,"HostCount":0,"ExceptionHostCount":0,"HostIDs":[],"HostTotalCount":0,"SupportDefenseVulCount":0,"HostNodeCount":0,"SuperScope":0,"SuperNodeCount":0,"SuperNodeIds":[],"NodeTotalCount":0}"#,
             },
         ] },
-        Action { name: "DescribeVulDetail", deprecated: false, input: 625, output: 626, examples: &[
+        Action { name: "DescribeVulDetail", deprecated: false, input: 625, output: 626, filters: &[], examples: &[
             Example {
                 request: r#"{"PocID":"1"}"#,
                 response: r#"{"VulInfo":{"CVEID":"CVE-2023-50164","CVSSV3Desc":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H","CVSSV3Score":9.8,"Category":"OTHER","CategoryType":"EMERGENCY","ComponentList":[{"FixedVersion":[">2.3.37","2.5.33","6.3.0.2"],"Name":"(apache) struts","Version":["2.0.0<=version<=2.3.37","2.5.0<=version<2.5.33","6.0.0<=version<6.3.0.2"]}],"ContainerCount":0,"DefenceHostCount":78,"DefenceScope":"ALL","DefenceStatus":"DEFENDED","DefendedCount":0,"DefenseSolution":"官方已经发布了安全版本，建议受漏洞影响的用户立即更新Apache Struts2到最新安全版本。\n安全版本：\nApache Struts2 >= 2.5.33\nApache Struts2 >= 6.3.0.2\n官方下载地址：https://struts.apache.org/download.cgi 或修改项目依赖配置文件中的版本信息。","Description":"Apache Struts2框架是一个用于开发Java EE网络应用程序的Web框架，它本质上相当于一个servlet，在MVC设计模式中，Struts2作为控制器(Controller)来建立模型与视图的数据交互。漏洞源于文件上传逻辑存在缺陷，攻击者可以操纵文件上传参数来启用路径遍历，在某些情况下，这可能导致上传可用于执行远程代码执行的恶意文件。","Level":"CRITICAL","LocalImageCount":0,"LocalNewestImageCount":0,"Name":"Apache Struts2 远程代码执行漏洞(CVE-2023-50164)","OfficialSolution":"建议关注厂商公告或升级到最新版本。","PocID":"pcmgr-5555555","Reference":["https://lists.apache.org/thread/yh09b3fkf6vz5d6jdgrlvmg60lfwtqhj"],"RegistryImageCount":0,"RegistryNewestImageCount":0,"ScanStatus":"SCANNED","SubmitTime":"2023-12-07 17:01:30","Tags":["NETWORK"]}}"#,
             },
         ] },
-        Action { name: "DescribeVulIgnoreLocalImageList", deprecated: false, input: 627, output: 628, examples: &[
+        Action { name: "DescribeVulIgnoreLocalImageList", deprecated: false, input: 627, output: 628, filters: &[], examples: &[
             Example {
                 request: r#"{"PocID":"poc-testid","Limit":"10","Offset":"0"}"#,
                 response: r#"{"List":[{"ID":10001,"ImageID":"sha256:84a28c","ImageName":"image:latest","ImageSize":511144459,"PocID":"pcmgr-10001"}],"TotalCount":1}"#,
             },
         ] },
-        Action { name: "DescribeVulIgnoreRegistryImageList", deprecated: false, input: 629, output: 630, examples: &[
+        Action { name: "DescribeVulIgnoreRegistryImageList", deprecated: false, input: 629, output: 630, filters: &[], examples: &[
             Example {
                 request: r#"{"PocID":"poc-1256","Limit":"10","Offset":"0"}"#,
                 response: r#"{"TotalCount":1,"List":[{"ID":10001,"ImageID":"sha256:a77a6d2","ImageVersion":"latest","PocID":"pcmgr-10001","RegistryName":"test-registry-name","RegistryPath":"https://ctr.com/test"}]}"#,
             },
         ] },
-        Action { name: "DescribeVulImageList", deprecated: false, input: 631, output: 632, examples: &[
+        Action { name: "DescribeVulImageList", deprecated: false, input: 631, output: 632, filters: &["OnlyAffectedNewestImage", "ImageID", "ImageName", "HostIP", "PublicIP", "ComponentName", "ComponentVersion", "HostName"], examples: &[
             Example {
                 request: r#"{"PocID":"1"}"#,
                 response: r#"{"List":[{"ComponentList":[{"FixedVersion":">6.0.37,>8.0.0","Name":"catalina","Path":"tomcat7/apache-tomcat-7.0.34/lib/catalina.jar","Version":"7.0.34"}],"ContainerCount":0,"HostCount":1,"SuperNodeCount":1,"ImageID":"sha256:5e1476716a780a0bf6d4776d02840254257a6c0711fe0e17a7d693aba0dff8fb","ImageName":"image"}],"TotalCount":1}"#,
             },
         ] },
-        Action { name: "DescribeVulImageSummary", deprecated: false, input: 633, output: 634, examples: &[
+        Action { name: "DescribeVulImageSummary", deprecated: false, input: 633, output: 634, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"AllAuthorizedImageCount":5703,"EmergencyVulCount":38,"ScannedImageCount":2,"SeriousVulImageCount":2,"SupportVulTotalCount":70678,"SysTemVulCount":634,"VulLibraryUpdateTime":"2024-10-29 19:42:56","VulTotalCount":2086,"WebVulCount":1442}"#,
             },
         ] },
-        Action { name: "DescribeVulLevelImageSummary", deprecated: false, input: 635, output: 636, examples: &[
+        Action { name: "DescribeVulLevelImageSummary", deprecated: false, input: 635, output: 636, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"LowLevelVulLocalImagePercent":0.0,"HighLevelVulLocalImagePercent":0.0,"LocalNewestImageCount":0,"LowLevelVulRegistryImagePercent":0.0,"MediumLevelVulRegistryImagePercent":0.0,"HighLevelVulRegistryImagePercent":0.0,"MediumLevelVulLocalImagePercent":0.0,"CriticalLevelVulLocalImagePercent":0.0,"CriticalLevelVulRegistryImagePercent":0.0,"RegistryNewestImageCount":0}"#,
             },
         ] },
-        Action { name: "DescribeVulLevelSummary", deprecated: false, input: 637, output: 638, examples: &[
+        Action { name: "DescribeVulLevelSummary", deprecated: false, input: 637, output: 638, filters: &[], examples: &[
             Example {
                 request: r#"{"CategoryType":"SYSTEM"}"#,
                 response: r#"{"MediumLevelVulCount":0,"CriticalLevelVulCount":0,"HighLevelVulCount":0,"LowLevelVulCount":0}"#,
             },
         ] },
-        Action { name: "DescribeVulRegistryImageList", deprecated: false, input: 639, output: 640, examples: &[
+        Action { name: "DescribeVulRegistryImageList", deprecated: false, input: 639, output: 640, filters: &["OnlyAffectedNewestImage", "ImageDigest", "ImageId", "Namespace", "ImageTag", "InstanceName", "ImageName", "ImageRepoAddress"], examples: &[
             Example {
                 request: r#"{"Offset":0,"Limit":10,"Filters":[{"Name":"OnlyAffectedNewestImage","Values":["false"],"ExactMatch":false}],"PocID":"pcmgr-448277"}"#,
                 response: r#"{"List":[{"ComponentList":[{"FixedVersion":"0:1.33.0-5.el8_8","Name":"libnghttp2","Path":"/a/b","Version":"1.33.0-3.el8_2.1"}],"ImageAssetId":100078588,"ImageID":"sha256:0ecdf0d66075bf978f4723e3a41dbf8f984633fb6e6f1ff525666ba58cc6770c","ImageName":"yancyw999","ImageRepoAddress":"139.199.178.171:8089/yancyw/yancyw999","ImageTag":"999","IsLatestImage":true,"Namespace":"yancyw"}],"TotalCount":1}"#,
             },
         ] },
-        Action { name: "DescribeVulScanAuthorizedImageSummary", deprecated: false, input: 641, output: 642, examples: &[
+        Action { name: "DescribeVulScanAuthorizedImageSummary", deprecated: false, input: 641, output: 642, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"AllAuthorizedImageCount":0,"UnScanAuthorizedImageCount":0}"#,
             },
         ] },
-        Action { name: "DescribeVulScanInfo", deprecated: false, input: 643, output: 644, examples: &[
+        Action { name: "DescribeVulScanInfo", deprecated: false, input: 643, output: 644, filters: &[], examples: &[
             Example {
                 request: r#"{"LocalTaskID":"1","RegistryTaskID":"1"}"#,
                 response: r#"{"FoundRiskImageCount":0,"FoundVulCount":0,"IgnoreVulCount":0,"LocalImageScanCount":0,"LocalTaskID":0,"RegistryFoundVulCount":0,"RegistryImageScanCount":0,"RegistryTaskID":0,"RemainingTime":0,"ScanEndTime":"2020-11-21 15:16:00","ScanProgress":0,"ScanStartTime":"2020-11-21 15:16:00","Status":"NOT_SCAN"}"#,
             },
         ] },
-        Action { name: "DescribeVulScanLocalImageList", deprecated: false, input: 645, output: 646, examples: &[
+        Action { name: "DescribeVulScanLocalImageList", deprecated: false, input: 645, output: 646, filters: &["OnlyAffectedNewestImage", "ImageID", "ImageName", "ScanStatus"], examples: &[
             Example {
                 request: r#"{"TaskID":"1"}"#,
                 response: r#"{"TotalCount":1,"List":[{"MediumLevelVulCount":0,"ScanStatus":"SCANNING","ScanEndTime":"2006-01-02 15:04:05","ScanStartTime":"2006-01-02 15:04:05","ErrorStatus":"0","ImageID":"sha256:80beff5ff34259ceb7fbe9cd10b2d94912618f5b5595f234349c5bb0cd4f9211","ImageName":"ImageName","CriticalLevelVulCount":0,"TaskID":0,"ScanDuration":0.0,"HighLevelVulCount":0,"LowLevelVulCount":0,"Size":0.0}]}"#,
             },
         ] },
-        Action { name: "DescribeVulSummary", deprecated: false, input: 647, output: 648, examples: &[
+        Action { name: "DescribeVulSummary", deprecated: false, input: 647, output: 648, filters: &["OnlyAffectedNewestImage", "OnlyAffectedContainer", "CategoryType"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"EmergencyVulnerabilityCount":53,"PocExpLevelVulCount":761,"RemoteExpLevelVulCount":29,"SeriousVulCount":2924,"SeriousVulNewestImageCount":296,"SeriousVulnerabilityLocalImageCount":169,"SeriousVulnerabilityRegistryImageCount":127,"SuggestVulCount":2013,"SystemVulnerabilityFocusCount":1536,"VulTotalCount":5513,"WebVulnerabilityFocusCount":477}"#,
             },
         ] },
-        Action { name: "DescribeVulTendency", deprecated: false, input: 649, output: 650, examples: &[
+        Action { name: "DescribeVulTendency", deprecated: false, input: 649, output: 650, filters: &[], examples: &[
             Example {
                 request: r#"{"EndTime":"2020-09-22","StartTime":"2020-09-22","SphereOfInfluence":"LATEST"}"#,
                 response: r#"{"VulTendencySet":[{"VulSet":[{"Cnt":1,"CurTime":"2020-09-22"}],"ImageType":"Local"}]}"#,
             },
         ] },
-        Action { name: "DescribeVulTopRanking", deprecated: false, input: 651, output: 652, examples: &[
+        Action { name: "DescribeVulTopRanking", deprecated: false, input: 651, output: 652, filters: &[], examples: &[
             Example {
                 request: r#"{"CategoryType":"SYSTEM"}"#,
                 response: r#"{"List":[{"AffectedContainerCount":0,"AffectedImageCount":1,"ID":1027671,"Level":"HIGH","PocID":"pcmgr-166817","VulName":"Telnetd encrypt_keyid: Remote Root function pointer overwrite"}]}"#,
             },
         ] },
-        Action { name: "DescribeWarningRules", deprecated: false, input: 653, output: 654, examples: &[
+        Action { name: "DescribeWarningRules", deprecated: false, input: 653, output: 654, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"WarningRules":[{"Type":"IMG_VIRUS","Switch":"ON","BeginTime":"10:00","EndTime":"20:00","ControlBits":"110"}]}"#,
             },
         ] },
-        Action { name: "DescribeWebVulList", deprecated: false, input: 655, output: 656, examples: &[
+        Action { name: "DescribeWebVulList", deprecated: false, input: 655, output: 656, filters: &["OnlyAffectedContainer", "OnlyAffectedNewestImage", "Level", "Tags", "CanBeFixed", "CVEID", "ImageID", "ImageName", "ContainerID", "ContainerName", "ComponentName", "ComponentVersion", "FocusOnType"], examples: &[
             Example {
                 request: r#"{"Limit":"1","Offset":"0"}"#,
                 response: r#"{"List":[{"CVEID":"CVE-2022-23302","CVSSV3Score":8.8,"Category":"DESERIALIZATION_OF_UNTRUSTED_DATA","ContainerCount":0,"DefenceHostCount":0,"DefenceScope":"ALL","DefenceStatus":"DEFENDED","DefendedCount":0,"FoundTime":"2024-10-29 11:56:21","ID":173840040,"LatestFoundTime":"2024-10-29 11:56:21","Level":"HIGH","LocalImageCount":0,"Name":"Apache log4j JMSSink反序列化代码执行漏洞（CVE-2022-23302）","PocID":"pcmgr-335818","RegistryImageCount":1,"Tags":["NETWORK","POC"]}],"TotalCount":33}"#,
             },
         ] },
-        Action { name: "ExportVirusList", deprecated: false, input: 666, output: 667, examples: &[
+        Action { name: "ExportVirusList", deprecated: false, input: 666, output: 667, filters: &["FileName", "FilePath", "VirusName", "ContainerName", "ContainerId", "ImageName", "ImageId", "IsRealTime", "TaskId", "TimeRange", "ContainerNetStatus", "ContainerStatus", "AutoIsolateMode", "MD5"], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"JobId":"99fe44ea-3583-479b-a8ec-9932d9b8****"}"#,
             },
         ] },
-        Action { name: "InitializeUserComplianceEnvironment", deprecated: false, input: 693, output: 694, examples: &[
+        Action { name: "InitializeUserComplianceEnvironment", deprecated: false, input: 693, output: 694, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifyAbnormalProcessRuleStatus", deprecated: false, input: 704, output: 705, examples: &[
+        Action { name: "ModifyAbnormalProcessRuleStatus", deprecated: false, input: 704, output: 705, filters: &[], examples: &[
             Example {
                 request: r#"{"RuleIdSet":["5202566"],"IsEnable":true}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifyAbnormalProcessStatus", deprecated: false, input: 706, output: 707, examples: &[
+        Action { name: "ModifyAbnormalProcessStatus", deprecated: false, input: 706, output: 707, filters: &[], examples: &[
             Example {
                 request: r#"{"EventIdSet":["10001"],"Status":"EVENT_DEALED","Remark":"Remark"}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifyAccessControlRuleStatus", deprecated: false, input: 708, output: 709, examples: &[
+        Action { name: "ModifyAccessControlRuleStatus", deprecated: false, input: 708, output: 709, filters: &[], examples: &[
             Example {
                 request: r#"{"RuleIdSet":["1002"],"IsEnable":true}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifyAccessControlStatus", deprecated: false, input: 710, output: 711, examples: &[
+        Action { name: "ModifyAccessControlStatus", deprecated: false, input: 710, output: 711, filters: &[], examples: &[
             Example {
                 request: r#"{"EventIdSet":["10001"],"Status":"EVENT_DEALED","Remark":"Remark"}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifyAsset", deprecated: false, input: 718, output: 719, examples: &[
+        Action { name: "ModifyAsset", deprecated: false, input: 718, output: 719, filters: &[], examples: &[
             Example {
                 request: r#"{"All":true,"Hosts":[],"AllSuperHost":true,"NodeUniqueIds":[],"TimeoutSec":3600}"#,
                 response: r#"{"Status":"SUCCESS","TaskId":10086}"#,
             },
         ] },
-        Action { name: "ModifyAssetImageRegistryScanStop", deprecated: false, input: 714, output: 715, examples: &[
+        Action { name: "ModifyAssetImageRegistryScanStop", deprecated: false, input: 714, output: 715, filters: &[], examples: &[
             Example {
                 request: r#"{"Id":[314],"TaskID":2}"#,
                 response: r#"{}"#,
@@ -1926,7 +1926,7 @@ pub static TCSS_2020_11_01: Service = Service {
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifyAssetImageRegistryScanStopOneKey", deprecated: false, input: 712, output: 713, examples: &[
+        Action { name: "ModifyAssetImageRegistryScanStopOneKey", deprecated: false, input: 712, output: 713, filters: &[], examples: &[
             Example {
                 request: r#"{"TaskID":13}"#,
                 response: r#"{}"#,
@@ -1936,205 +1936,205 @@ pub static TCSS_2020_11_01: Service = Service {
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifyAssetImageScanStop", deprecated: false, input: 716, output: 717, examples: &[
+        Action { name: "ModifyAssetImageScanStop", deprecated: false, input: 716, output: 717, filters: &[], examples: &[
             Example {
                 request: r#"{"TaskID":"6013bde934b9a906387abe8a"}"#,
                 response: r#"{"Status":"SUCCESS"}"#,
             },
         ] },
-        Action { name: "ModifyCompliancePeriodTask", deprecated: false, input: 720, output: 721, examples: &[
+        Action { name: "ModifyCompliancePeriodTask", deprecated: false, input: 720, output: 721, filters: &[], examples: &[
             Example {
                 request: r#"{"PeriodTaskId":1001,"PeriodRule":{"ExecutionTime":"04:00:00","Frequency":1},"StandardSettings":[{"StandardId":1001,"Enable":false}]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifyContainerNetStatus", deprecated: false, input: 722, output: 723, examples: &[
+        Action { name: "ModifyContainerNetStatus", deprecated: false, input: 722, output: 723, filters: &[], examples: &[
             Example {
                 request: r#"{"ContainerID":"289899476e81","Status":"EVENT_ISOLATE_CONTAINER"}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifyDefendStatus", deprecated: false, input: 724, output: 725, examples: &[
+        Action { name: "ModifyDefendStatus", deprecated: false, input: 724, output: 725, filters: &[], examples: &[
             Example {
                 request: r#"{"SwitchOn":true,"InstanceType":"abc","IsAll":true,"InstanceIDs":["abc"]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifyEscapeEventStatus", deprecated: false, input: 726, output: 727, examples: &[
+        Action { name: "ModifyEscapeEventStatus", deprecated: false, input: 726, output: 727, filters: &[], examples: &[
             Example {
                 request: r#"{"Status":"EVENT_IGNORE","EventIdSet":["33705186"]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifyEscapeRule", deprecated: false, input: 728, output: 729, examples: &[
+        Action { name: "ModifyEscapeRule", deprecated: false, input: 728, output: 729, filters: &[], examples: &[
             Example {
                 request: r#"{"RuleSet":[{"Type":"ESCAPE_HOST_ACESS_FILE","IsEnable":"true"},{"Type":"ESCAPE_MOUNT_NAMESPACE","IsEnable":"true"},{"Type":"ESCAPE_PRIVILEDGE","IsEnable":"true"},{"Type":"ESCAPE_PRIVILEDGE_CONTAINER_START","IsEnable":"true"},{"Type":"ESCAPE_MOUNT_SENSITIVE_PTAH","IsEnable":"true"},{"Type":"ESCAPE_SYSCALL","IsEnable":"true"}]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifyEscapeWhiteList", deprecated: false, input: 730, output: 731, examples: &[
+        Action { name: "ModifyEscapeWhiteList", deprecated: false, input: 730, output: 731, filters: &[], examples: &[
             Example {
                 request: r#"{"EventType":["\"ESCAPE_DOCKER_API\""],"IDSet":["1"]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifyImageAuthorized", deprecated: false, input: 733, output: 734, examples: &[
+        Action { name: "ModifyImageAuthorized", deprecated: false, input: 733, output: 734, filters: &[], examples: &[
             Example {
                 request: r#"{"AllLocalImages":false,"AllRegistryImages":false,"ImageSourceType":"ASSETIMAGE","LocalImageIds":["sha256:aaad346fbeab5768b61c75f016128c9189b7d0135053d308ef02958a8c80e6cd"],"OnlyShowLatest":true,"UpdatedLocalImageCnt":100,"UpdatedRegistryImageCnt":0}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifyK8sApiAbnormalEventStatus", deprecated: false, input: 735, output: 736, examples: &[
+        Action { name: "ModifyK8sApiAbnormalEventStatus", deprecated: false, input: 735, output: 736, filters: &[], examples: &[
             Example {
                 request: r#"{"Status":"EVENT_DEALED","Remark":"Remark","EventIDSet":[1]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifyK8sApiAbnormalRuleInfo", deprecated: false, input: 737, output: 738, examples: &[
+        Action { name: "ModifyK8sApiAbnormalRuleInfo", deprecated: false, input: 737, output: 738, filters: &[], examples: &[
             Example {
                 request: r#"{"RuleInfo":{"Status":true,"RuleInfoList":[{"Action":"RULE_MODE_ALERT","IsDelete":false,"RiskLevel":"NOTICE","Scope":"{\"Verb\":\"update\",\"RequestURI\":\"/apis/apps/v1\",\"SourceIPS\":\"10.255.0.43\",\"UserAgent\":\"snapshot-controller\"}","Status":true}],"EffectClusterIDSet":[],"RuleID":"d1b9dbe2-f78d-491a-b514-f0aa19d8ae4b","RuleType":"USER_DEFINED_RULE","EffectAllCluster":true,"RuleName":"rulename-test"}}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifyK8sApiAbnormalRuleStatus", deprecated: false, input: 739, output: 740, examples: &[
+        Action { name: "ModifyK8sApiAbnormalRuleStatus", deprecated: false, input: 739, output: 740, filters: &[], examples: &[
             Example {
                 request: r#"{"RuleID":"dsfsdfee2f4f","Status":true}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifyRaspRules", deprecated: false, input: 741, output: 742, examples: &[
+        Action { name: "ModifyRaspRules", deprecated: false, input: 741, output: 742, filters: &[], examples: &[
             Example {
                 request: r#"{"VulVulsIDs":[105346],"WhiteType":1}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifyReverseShellStatus", deprecated: false, input: 743, output: 744, examples: &[
+        Action { name: "ModifyReverseShellStatus", deprecated: false, input: 743, output: 744, filters: &[], examples: &[
             Example {
                 request: r#"{"EventIdSet":["365456"],"Status":"EVENT_DEALED","Remark":"删除原因"}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifyRiskDnsEventStatus", deprecated: false, input: 745, output: 746, examples: &[
+        Action { name: "ModifyRiskDnsEventStatus", deprecated: false, input: 745, output: 746, filters: &[], examples: &[
             Example {
                 request: r#"{"EventIDSet":[1],"EventStatus":"EVENT_DEALED","Remark":"remark"}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifyRiskSyscallStatus", deprecated: false, input: 747, output: 748, examples: &[
+        Action { name: "ModifyRiskSyscallStatus", deprecated: false, input: 747, output: 748, filters: &[], examples: &[
             Example {
                 request: r#"{"EventIdSet":["61c396cb85a03485f10c353e"],"Status":"EVENT_INGNORE","Remark":"备注"}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifySecLogCleanSettingInfo", deprecated: false, input: 749, output: 750, examples: &[
+        Action { name: "ModifySecLogCleanSettingInfo", deprecated: false, input: 749, output: 750, filters: &[], examples: &[
             Example {
                 request: r#"{"DayLimit":180,"ReservesDeadline":60,"ReservesLimit":80}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifySecLogDeliveryClsSetting", deprecated: false, input: 751, output: 752, examples: &[
+        Action { name: "ModifySecLogDeliveryClsSetting", deprecated: false, input: 751, output: 752, filters: &[], examples: &[
             Example {
                 request: r#"{"List":[{"LogSet":"01992e90-8d72-4a4e-b88f-1fd988bfc215","LogSetName":"audit_k8s","LogType":"container_launch","Region":"ap-beijing","State":true,"TopicID":"aabb7847-261a-4717-becb-ce37c1689a0a","TopicName":"audit_container"}]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifySecLogDeliveryKafkaSetting", deprecated: false, input: 753, output: 754, examples: &[
+        Action { name: "ModifySecLogDeliveryKafkaSetting", deprecated: false, input: 753, output: 754, filters: &[], examples: &[
             Example {
                 request: r#"{"InstanceID":"ins_dhsghd","InstanceName":"xingneng","Domain":"www.a.com","User":"root","Password":"pwd","RegionID":"ap-beijing","LogTypeList":[{"LogType":"container_bash","TopicID":"topicID","TopicName":"name","State":true}]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifySecLogJoinObjects", deprecated: false, input: 755, output: 756, examples: &[
+        Action { name: "ModifySecLogJoinObjects", deprecated: false, input: 755, output: 756, filters: &[], examples: &[
             Example {
                 request: r#"{"LogType":"container_bash","BindList":["3b6b1bbc-1c7a-47e2-9ca8-e9c27ec9d068"],"UnBindList":[],"NodeType":"NORMAL","RangeType":0,"AutoJoin":false}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifySecLogJoinState", deprecated: false, input: 757, output: 758, examples: &[
+        Action { name: "ModifySecLogJoinState", deprecated: false, input: 757, output: 758, filters: &[], examples: &[
             Example {
                 request: r#"{"LogType":"container_bash","State":true}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifySecLogKafkaUIN", deprecated: false, input: 759, output: 760, examples: &[
+        Action { name: "ModifySecLogKafkaUIN", deprecated: false, input: 759, output: 760, filters: &[], examples: &[
             Example {
                 request: r#"{"DstUIN":"2684754534"}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifyVirusAutoIsolateExampleSwitch", deprecated: false, input: 761, output: 762, examples: &[
+        Action { name: "ModifyVirusAutoIsolateExampleSwitch", deprecated: false, input: 761, output: 762, filters: &[], examples: &[
             Example {
                 request: r#"{"MD5":"61d7d84e979212bed18ed9aa8748defa","Status":true}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifyVirusAutoIsolateSetting", deprecated: false, input: 763, output: 764, examples: &[
+        Action { name: "ModifyVirusAutoIsolateSetting", deprecated: false, input: 763, output: 764, filters: &[], examples: &[
             Example {
                 request: r#"{"AutoIsolateSwitch":true,"IsKillProgress":true}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifyVirusFileStatus", deprecated: false, input: 765, output: 766, examples: &[
+        Action { name: "ModifyVirusFileStatus", deprecated: false, input: 765, output: 766, filters: &[], examples: &[
             Example {
                 request: r#"{"EventIdSet":["12afdwasfdasfds"],"Status":"EVENT_ADD_WHITE","Remark":"加白"}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifyVirusMonitorSetting", deprecated: false, input: 767, output: 768, examples: &[
+        Action { name: "ModifyVirusMonitorSetting", deprecated: false, input: 767, output: 768, filters: &[], examples: &[
             Example {
                 request: r#"{"EnableScan":true,"ScanPathType":1,"ScanPathAll":true,"ScanPathMode":"SCAN_PATH_DEFAULT","ScanPath":[]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifyVirusScanSetting", deprecated: false, input: 769, output: 770, examples: &[
+        Action { name: "ModifyVirusScanSetting", deprecated: false, input: 769, output: 770, filters: &[], examples: &[
             Example {
                 request: r#"{"Timeout":5,"BeginScanAt":"10:59:00","Cycle":1,"ScanPath":["/tmp"],"ScanPathAll":false,"ScanRangeAll":false,"EnableScan":true,"ScanIds":["ad297b24a4f818d9da49c9bec10d54c179b6751fc362802b077f710b3638e0f0"],"ScanPathType":0,"ScanRangeType":0}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifyVirusScanTimeoutSetting", deprecated: false, input: 771, output: 772, examples: &[
+        Action { name: "ModifyVirusScanTimeoutSetting", deprecated: false, input: 771, output: 772, filters: &[], examples: &[
             Example {
                 request: r#"{"Timeout":1,"ScanType":0}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifyVulDefenceEventStatus", deprecated: false, input: 773, output: 774, examples: &[
+        Action { name: "ModifyVulDefenceEventStatus", deprecated: false, input: 773, output: 774, filters: &[], examples: &[
             Example {
                 request: r#"{"Status":"EVENT_DEALED","EventIDs":["1"],"Remark":"remark content"}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ModifyVulDefenceSetting", deprecated: false, input: 775, output: 776, examples: &[
+        Action { name: "ModifyVulDefenceSetting", deprecated: false, input: 775, output: 776, filters: &[], examples: &[
             Example {
                 request: r#"{"Scope":"1","IsEnabled":"1"}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "OpenTcssTrial", deprecated: false, input: 787, output: 788, examples: &[
+        Action { name: "OpenTcssTrial", deprecated: false, input: 787, output: 788, filters: &[], examples: &[
             Example {
                 request: r#"{}"#,
                 response: r#"{"EndTime":"2022-11-22 00:00:00","StartTime":"2024-10-30 10:01:11"}"#,
             },
         ] },
-        Action { name: "RemoveAssetImageRegistryRegistryDetail", deprecated: false, input: 803, output: 804, examples: &[
+        Action { name: "RemoveAssetImageRegistryRegistryDetail", deprecated: false, input: 803, output: 804, filters: &[], examples: &[
             Example {
                 request: r#"{"RegistryId":1}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "RenewImageAuthorizeState", deprecated: false, input: 805, output: 806, examples: &[
+        Action { name: "RenewImageAuthorizeState", deprecated: false, input: 805, output: 806, filters: &[], examples: &[
             Example {
                 request: r#"{"AllImages":"false","ImageIds":["test-image-id"]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ResetSecLogTopicConfig", deprecated: false, input: 807, output: 808, examples: &[
+        Action { name: "ResetSecLogTopicConfig", deprecated: false, input: 807, output: 808, filters: &[], examples: &[
             Example {
                 request: r#"{"ConfigType":"ckafka","LogType":"k8s_api"}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "ScanComplianceAssets", deprecated: false, input: 825, output: 826, examples: &[
+        Action { name: "ScanComplianceAssets", deprecated: false, input: 825, output: 826, filters: &[], examples: &[
             Example {
                 request: r#"{"CustomerAssetIdSet":[111,456,789]}"#,
                 response: r#"{"TaskId":1001}"#,
@@ -2144,7 +2144,7 @@ pub static TCSS_2020_11_01: Service = Service {
                 response: r#"{"TaskId":2535}"#,
             },
         ] },
-        Action { name: "ScanComplianceAssetsByPolicyItem", deprecated: false, input: 823, output: 824, examples: &[
+        Action { name: "ScanComplianceAssetsByPolicyItem", deprecated: false, input: 823, output: 824, filters: &[], examples: &[
             Example {
                 request: r#"{"CustomerPolicyItemId":10001,"CustomerAssetIdSet":[111,456,789]}"#,
                 response: r#"{"TaskId":1001}"#,
@@ -2154,13 +2154,13 @@ pub static TCSS_2020_11_01: Service = Service {
                 response: r#"{"TaskId":2540}"#,
             },
         ] },
-        Action { name: "ScanCompliancePolicyItems", deprecated: false, input: 827, output: 828, examples: &[
+        Action { name: "ScanCompliancePolicyItems", deprecated: false, input: 827, output: 828, filters: &[], examples: &[
             Example {
                 request: r#"{"CustomerPolicyItemIdSet":[111,456,789]}"#,
                 response: r#"{"TaskId":1001}"#,
             },
         ] },
-        Action { name: "ScanComplianceScanFailedAssets", deprecated: false, input: 829, output: 830, examples: &[
+        Action { name: "ScanComplianceScanFailedAssets", deprecated: false, input: 829, output: 830, filters: &[], examples: &[
             Example {
                 request: r#"{"CustomerAssetIdSet":[1002]}"#,
                 response: r#"{"TaskId":1001}"#,
@@ -2170,73 +2170,73 @@ pub static TCSS_2020_11_01: Service = Service {
                 response: r#"{"TaskId":2538}"#,
             },
         ] },
-        Action { name: "SetCheckMode", deprecated: false, input: 841, output: 842, examples: &[
+        Action { name: "SetCheckMode", deprecated: false, input: 841, output: 842, filters: &[], examples: &[
             Example {
                 request: r#"{"ClusterAutoCheck":"1","ClusterIds":["cls-0zmsjvko"]}"#,
                 response: r#"{"SetCheckResult":"Succ"}"#,
             },
         ] },
-        Action { name: "StopVirusScanTask", deprecated: false, input: 844, output: 845, examples: &[
+        Action { name: "StopVirusScanTask", deprecated: false, input: 844, output: 845, filters: &[], examples: &[
             Example {
                 request: r#"{"TaskId":"task-id"}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "StopVulScanTask", deprecated: false, input: 846, output: 847, examples: &[
+        Action { name: "StopVulScanTask", deprecated: false, input: 846, output: 847, filters: &[], examples: &[
             Example {
                 request: r#"{"LocalTaskID":"1","RegistryTaskID":"1"}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "SwitchImageAutoAuthorizedRule", deprecated: false, input: 851, output: 852, examples: &[
+        Action { name: "SwitchImageAutoAuthorizedRule", deprecated: false, input: 851, output: 852, filters: &[], examples: &[
             Example {
                 request: r#"{"IsEnabled":"1","RuleId":"1"}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "SyncAssetImageRegistryAsset", deprecated: false, input: 853, output: 854, examples: &[
+        Action { name: "SyncAssetImageRegistryAsset", deprecated: false, input: 853, output: 854, filters: &[], examples: &[
             Example {
                 request: r#"{"All":false,"RegistryIds":[29115]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "UninstallClusterContainerSecurity", deprecated: false, input: 857, output: 858, examples: &[
+        Action { name: "UninstallClusterContainerSecurity", deprecated: false, input: 857, output: 858, filters: &[], examples: &[
             Example {
                 request: r#"{"ClusterIDs":["abc"]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "UpdateAndPublishNetworkFirewallPolicyDetail", deprecated: true, input: 859, output: 860, examples: &[
+        Action { name: "UpdateAndPublishNetworkFirewallPolicyDetail", deprecated: true, input: 859, output: 860, filters: &[], examples: &[
             Example {
                 request: r#"{"Id":22,"CustomPolicy":[{"Direction":"FROM","Ports":[{"Protocol":"TCP","Port":"80"}],"Peer":[{"NamespaceSelector":"default","PeerType":"NamespaceSelector ","PodSelector":"default ","IPBlock":"0.0.0.0/24"}]}],"Description":"Description","ClusterId":"cls-cluster-id","FromPolicyRule":0,"Namespace":"default","ToPolicyRule":0,"PodSelector":"a=b"}"#,
                 response: r#"{"TaskId":32501,"Result":"Succ"}"#,
             },
         ] },
-        Action { name: "UpdateAndPublishNetworkFirewallPolicyYamlDetail", deprecated: true, input: 861, output: 862, examples: &[
+        Action { name: "UpdateAndPublishNetworkFirewallPolicyYamlDetail", deprecated: true, input: 861, output: 862, filters: &[], examples: &[
             Example {
                 request: r#"{"Description":"desc","ClusterId":"cls-dff**","Id":1,"Yaml":"YXNkZmFzZGZhZHNmYXNkZmFzZGY="}"#,
                 response: r#"{"TaskId":32501,"Result":"Succ"}"#,
             },
         ] },
-        Action { name: "UpdateAssetImageRegistryRegistryDetail", deprecated: false, input: 863, output: 864, examples: &[
+        Action { name: "UpdateAssetImageRegistryRegistryDetail", deprecated: false, input: 863, output: 864, filters: &[], examples: &[
             Example {
                 request: r#"{"Name":"private_aws","Username":"name01","Password":"password","Url":"https://dkr.ecr.us-east-119.amazonaws.com","RegistryType":"aws","RegistryVersion":"V1","NetType":"public","RegistryRegion":"default","SpeedLimit":0,"Insecure":0,"ConnDetectConfig":[{"Quuid":"5a540076-d38a-4078-aa98-e7c86371d322","Uuid":"5a540076-d38a-4078-aa98-e7c86371d322"}]}"#,
                 response: r#"{"HealthCheckErr":"connect refused","NameRepeatErr":"connect refused","RegistryId":29113}"#,
             },
         ] },
-        Action { name: "UpdateImageRegistryTimingScanTask", deprecated: false, input: 865, output: 866, examples: &[
+        Action { name: "UpdateImageRegistryTimingScanTask", deprecated: false, input: 865, output: 866, filters: &[], examples: &[
             Example {
                 request: r#"{"Enable":true,"ScanPeriod":1,"ScanTime":"18:10","ScanEndTime":"20:00","ScanScope":2,"ContainerRunning":false,"Id":[],"Namespace":["tke-images"],"RegistryType":["ccr"],"Latest":true,"ScanType":["CVE","VIRUS","RISK"],"ExcludeImageAssetIds":[]}"#,
                 response: r#"{}"#,
             },
         ] },
-        Action { name: "UpdateNetworkFirewallPolicyDetail", deprecated: true, input: 867, output: 868, examples: &[
+        Action { name: "UpdateNetworkFirewallPolicyDetail", deprecated: true, input: 867, output: 868, filters: &[], examples: &[
             Example {
                 request: r#"{"Id":22,"CustomPolicy":[{"Peer":[],"Direction":"FROM","Ports":[]}],"Description":"just for develop","ClusterId":"cls-sdfdsf","FromPolicyRule":0,"Namespace":"default","ToPolicyRule":0,"PodSelector":"a=b"}"#,
                 response: r#"{"TaskId":32501,"Result":"Succ"}"#,
             },
         ] },
-        Action { name: "UpdateNetworkFirewallPolicyYamlDetail", deprecated: true, input: 869, output: 870, examples: &[
+        Action { name: "UpdateNetworkFirewallPolicyYamlDetail", deprecated: true, input: 869, output: 870, filters: &[], examples: &[
             Example {
                 request: r#"{"Description":"desc","ClusterId":"cls-67898","Id":1,"Yaml":"YXNkZmFzZGZhZHNmYXNkZmFzZGY="}"#,
                 response: r#"{"TaskId":32501,"Result":"Succ"}"#,

@@ -67,6 +67,9 @@ pub struct Action {
     pub input: u16,
     /// Index of the response structure in [`Service::objects`].
     pub output: u16,
+    /// The filter names the documentation of the request's `Filters` member lists
+    /// (empty when it lists none).
+    pub filters: &'static [&'static str],
     pub examples: &'static [Example],
 }
 

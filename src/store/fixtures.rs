@@ -17,10 +17,16 @@ use crate::signature::DEFAULT_ACCOUNT;
 use crate::spec::{self, Member};
 
 /// The fixture documents built into the binary (the repository's `fixtures/`).
-pub const BUNDLED: &[(&str, &str)] = &[(
-    "fixtures/documented-examples.json",
-    include_str!("../../fixtures/documented-examples.json"),
-)];
+pub const BUNDLED: &[(&str, &str)] = &[
+    (
+        "fixtures/documented-examples.json",
+        include_str!("../../fixtures/documented-examples.json"),
+    ),
+    (
+        "fixtures/demo-world.json",
+        include_str!("../../fixtures/demo-world.json"),
+    ),
+];
 
 /// A rejected fixture: where, and why.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -30,12 +36,41 @@ pub struct FixtureError {
     /// Index of the record in `images`, when the problem is in one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record: Option<usize>,
-    /// The record's Id, when it has a readable one.
+    /// The record's identifier, when it has a readable one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
+    pub id: Option<RecordId>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     pub message: String,
+}
+
+/// A record's identifier in an error: a number, or a string for collections with
+/// string identifiers.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(untagged)]
+pub enum RecordId {
+    Int(i64),
+    Str(String),
+}
+
+impl RecordId {
+    /// The identifier a record's JSON value names, if it is a number or a string.
+    pub fn of(value: &Value) -> Option<Self> {
+        match value {
+            Value::Number(n) => n.as_i64().map(Self::Int),
+            Value::String(s) => Some(Self::Str(s.clone())),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for RecordId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Int(n) => write!(f, "{n}"),
+            Self::Str(s) => f.write_str(s),
+        }
+    }
 }
 
 impl fmt::Display for FixtureError {
@@ -44,7 +79,7 @@ impl fmt::Display for FixtureError {
         if let Some(i) = self.record {
             write!(f, ": record {i}")?;
         }
-        if let Some(id) = self.id {
+        if let Some(id) = &self.id {
             write!(f, " (Id {id})")?;
         }
         if let Some(field) = &self.field {
@@ -145,7 +180,8 @@ fn check_extra(name: &str, value: Value) -> Result<Result<Value, String>, Value>
     Ok(Ok(Value::Array(out)))
 }
 
-/// Parses one fixture document.
+/// Parses one fixture document of image records only (`{"images": [...]}`); the
+/// resource model's documents (any collection) are read by `resources::fixtures`.
 pub fn parse(source: &str, text: &str) -> Result<Vec<ImageRecord>, FixtureError> {
     let err = |message: String| FixtureError {
         source: source.to_string(),
@@ -169,6 +205,18 @@ pub fn parse(source: &str, text: &str) -> Result<Vec<ImageRecord>, FixtureError>
             ..err("unknown top-level field (expected only `images`)".into())
         });
     }
+    parse_images(source, images)
+}
+
+/// The records of a document's `images` array.
+pub fn parse_images(source: &str, images: Value) -> Result<Vec<ImageRecord>, FixtureError> {
+    let err = |message: String| FixtureError {
+        source: source.to_string(),
+        record: None,
+        id: None,
+        field: None,
+        message,
+    };
     let Value::Array(images) = images else {
         return Err(FixtureError {
             field: Some("images".into()),
@@ -181,7 +229,7 @@ pub fn parse(source: &str, text: &str) -> Result<Vec<ImageRecord>, FixtureError>
         .map(|(i, record)| {
             parse_record(record).map_err(|(id, field, message)| FixtureError {
                 record: Some(i),
-                id,
+                id: id.map(RecordId::Int),
                 field,
                 ..err(message)
             })
@@ -275,34 +323,9 @@ fn parse_record(record: Value) -> Result<ImageRecord, RecordError> {
     })
 }
 
-/// Reads fixture files: each path is a `.json` file or a directory of them (name order).
-pub fn load_paths(paths: &[PathBuf]) -> Result<Vec<ImageRecord>, FixtureError> {
-    let mut out = Vec::new();
-    for path in paths {
-        for file in files(path)? {
-            let text = std::fs::read_to_string(&file).map_err(|e| FixtureError {
-                source: file.display().to_string(),
-                record: None,
-                id: None,
-                field: None,
-                message: format!("cannot read: {e}"),
-            })?;
-            out.extend(parse(&file.display().to_string(), &text)?);
-        }
-    }
-    Ok(out)
-}
-
-/// The bundled documents, parsed.
-pub fn bundled() -> Result<Vec<ImageRecord>, FixtureError> {
-    let mut out = Vec::new();
-    for (name, text) in BUNDLED {
-        out.extend(parse(name, text)?);
-    }
-    Ok(out)
-}
-
-fn files(path: &Path) -> Result<Vec<PathBuf>, FixtureError> {
+/// The fixture files of `path`: the file itself, or a directory's `.json` files in
+/// name order.
+pub fn files(path: &Path) -> Result<Vec<PathBuf>, FixtureError> {
     let unreadable = |e: std::io::Error| FixtureError {
         source: path.display().to_string(),
         record: None,
@@ -333,7 +356,7 @@ mod tests {
 
     #[test]
     fn bundled_fixtures_hold_both_documented_examples() {
-        let records = bundled().unwrap();
+        let records = crate::resources::fixtures::bundled().unwrap().images;
         let ids: Vec<i64> = records.iter().map(|r| r.id).collect();
         assert_eq!(ids, vec![5427, 3421599]);
         let first = &records[0];

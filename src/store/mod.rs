@@ -7,6 +7,7 @@
 
 pub mod fixtures;
 mod images;
+mod records;
 pub mod scans;
 
 use std::path::Path;
@@ -16,6 +17,7 @@ use rusqlite::{Connection, OptionalExtension};
 use rusqlite_migration::{M, Migrations};
 
 pub use images::{Found, ImageRecord, RENDER_ROOM};
+pub use records::Record;
 pub use scans::{Scan, Task};
 
 /// The ordered migrations; a new schema change is a new file appended here.
@@ -23,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_init.sql"),
     include_str!("../../migrations/0002_scans.sql"),
     include_str!("../../migrations/0003_rendered_detail.sql"),
+    include_str!("../../migrations/0004_records.sql"),
 ];
 
 #[derive(Debug, thiserror::Error)]

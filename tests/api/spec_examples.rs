@@ -97,8 +97,13 @@ async fn every_documented_example_request_gets_a_schema_valid_answer() {
                 // scan examples may find their images still being scanned by an
                 // earlier example (scans take 5 s of emulator time).
                 let code = err["Code"].as_str().unwrap_or("");
+                // An example of the resource model names a record of Tencent's (a
+                // cluster `abc`); ModifyDefendStatus's example sends InstanceType `abc`.
+                let bound = tcss_emulator::resources::bound(action.name).is_some();
                 let expected = (names_task && code == "ResourceNotFound")
-                    || code == "FailedOperation.ErrAlreadyScanning";
+                    || code == "FailedOperation.ErrAlreadyScanning"
+                    || (bound && code == "ResourceNotFound")
+                    || (action.name == "ModifyDefendStatus" && code == "InvalidParameterValue");
                 if !expected {
                     failures.push(format!("{} #{n}: {err}", action.name));
                 }

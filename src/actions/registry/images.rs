@@ -10,7 +10,7 @@ use crate::api::envelope::Answer;
 use crate::error::ApiError;
 use crate::exports::csv_field;
 use crate::spec::{self, Action, Service, Shaped};
-use crate::store::{Found, ImageRecord, Renderer, fixtures};
+use crate::store::{Found, ImageRecord, Renderer};
 
 /// The action whose answers are pre-rendered.
 pub const DETAIL: &str = "DescribeAssetImageRegistryDetail";
@@ -36,8 +36,9 @@ pub fn render_detail(record: &ImageRecord) -> Option<String> {
 /// changes.
 pub fn renderer() -> Renderer {
     let mut digest = Sha256::new();
-    for record in fixtures::bundled().unwrap_or_default() {
-        digest.update(render_detail(&record).unwrap_or_default());
+    let bundled = crate::resources::fixtures::bundled().unwrap_or_default();
+    for record in &bundled.images {
+        digest.update(render_detail(record).unwrap_or_default());
     }
     let digest = hex::encode(digest.finalize());
     Renderer {

@@ -470,7 +470,7 @@ mod tests {
         ))
         .unwrap();
         let mut records = crate::store::fixtures::parse("registry-images.json", &text).unwrap();
-        records.extend(crate::store::fixtures::bundled().unwrap());
+        records.extend(crate::resources::fixtures::bundled().unwrap().images);
         // Findings shown and hidden, counts set and derived, a failure to come.
         records.push(ImageRecord {
             id: 9,

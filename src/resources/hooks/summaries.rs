@@ -1,0 +1,298 @@
+//! Summaries counted from the collections (`DescribeAssetSummary`,
+//! `DescribeContainerAssetSummary`), the registry namespaces derived from the
+//! registry images, and the asset sync task (`ModifyAsset`,
+//! `DescribeAssetSyncLastTime`: `PROCESSING`, then `PROCESSED` after the task
+//! duration).
+
+use serde_json::{Map, Value, json};
+
+use super::super::engine::{load, new_record, save, settle, transition};
+use super::super::{Env, Resource, field, resource};
+use super::{datetime, fields};
+use crate::error::ApiError;
+use crate::store::Record;
+
+/// `account`'s records of the collection `name` (none when it does not exist).
+fn all(env: &Env, name: &str) -> Result<Vec<Record>, ApiError> {
+    match resource(name) {
+        Some(res) => load(env, res),
+        None => Ok(Vec::new()),
+    }
+}
+
+fn text<'a>(r: &'a Map<String, Value>, name: &str) -> &'a str {
+    field(r, name).and_then(Value::as_str).unwrap_or("")
+}
+
+fn num(r: &Map<String, Value>, name: &str) -> i64 {
+    match field(r, name) {
+        Some(Value::Number(n)) => n.as_i64().unwrap_or(0),
+        Some(Value::String(s)) => s.parse().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+fn count<'a>(
+    items: impl IntoIterator<Item = &'a Map<String, Value>>,
+    pred: impl Fn(&Map<String, Value>) -> bool,
+) -> Value {
+    Value::from(items.into_iter().filter(|r| pred(r)).count())
+}
+
+fn container_status(r: &Map<String, Value>) -> String {
+    text(r, "Status").to_ascii_uppercase()
+}
+
+pub fn asset_summary(
+    env: &Env,
+    _: &'static Resource,
+    _: Map<String, Value>,
+) -> Result<Map<String, Value>, ApiError> {
+    let containers = all(env, "containers")?;
+    let cs = containers.iter().map(|r| &r.fields);
+    let hosts = all(env, "hosts")?;
+    let images = all(env, "local_images")?;
+    let im = || images.iter().map(|r| &r.fields);
+    let supers = all(env, "super_nodes")?;
+    let unsafe_image =
+        |r: &Map<String, Value>| num(r, "VulCnt") + num(r, "RiskCnt") + num(r, "VirusCnt") > 0;
+    let scanned = |r: &Map<String, Value>| {
+        !text(r, "ScanTime").is_empty() || text(r, "ScanStatus") == "SCANNED"
+    };
+    let latest_scan = im()
+        .map(|r| text(r, "ScanTime"))
+        .max()
+        .unwrap_or("")
+        .to_string();
+    Ok(fields([
+        ("AppCnt", Value::from(all(env, "app_services")?.len())),
+        ("ContainerCnt", Value::from(containers.len())),
+        (
+            "ContainerPause",
+            count(cs.clone(), |r| container_status(r).starts_with("PAUSE")),
+        ),
+        (
+            "ContainerRunning",
+            count(cs.clone(), |r| container_status(r) == "RUNNING"),
+        ),
+        (
+            "ContainerStop",
+            count(cs, |r| {
+                matches!(container_status(r).as_str(), "STOPPED" | "EXITED" | "STOP")
+            }),
+        ),
+        ("CreateTime", json!(datetime(env.now_ms))),
+        ("DbCnt", Value::from(all(env, "db_services")?.len())),
+        ("HostCnt", Value::from(hosts.len())),
+        (
+            "HostOnline",
+            count(hosts.iter().map(|r| &r.fields), |r| {
+                text(r, "Status").eq_ignore_ascii_case("ONLINE")
+            }),
+        ),
+        (
+            "HostUnInstallCnt",
+            count(hosts.iter().map(|r| &r.fields), |r| {
+                text(r, "Status").eq_ignore_ascii_case("UNINSTALL")
+            }),
+        ),
+        ("ImageCnt", Value::from(images.len())),
+        (
+            "ImageHasRiskInfoCnt",
+            count(im(), |r| num(r, "RiskCnt") > 0),
+        ),
+        ("ImageHasVirusCnt", count(im(), |r| num(r, "VirusCnt") > 0)),
+        ("ImageHasVulsCnt", count(im(), |r| num(r, "VulCnt") > 0)),
+        (
+            "ImageUntrustCnt",
+            count(im(), |r| {
+                field(r, "IsTrustImage") != Some(&Value::Bool(true))
+            }),
+        ),
+        ("ImageUnsafeCnt", count(im(), unsafe_image)),
+        ("ListenPortCnt", Value::from(all(env, "ports")?.len())),
+        ("ProcessCnt", Value::from(all(env, "processes")?.len())),
+        (
+            "WebServiceCnt",
+            Value::from(all(env, "web_services")?.len()),
+        ),
+        ("LatestImageScanTime", json!(latest_scan)),
+        ("SuperNodeCnt", Value::from(supers.len())),
+        (
+            "SuperNodeRunningCnt",
+            count(supers.iter().map(|r| &r.fields), |r| {
+                text(r, "Status") == "Running"
+            }),
+        ),
+        (
+            "RecommendedFixImageCnt",
+            count(im(), |r| num(r, "VulCnt") > 0),
+        ),
+        ("ScannedImageCnt", count(im(), scanned)),
+        ("UnScannedImageCnt", count(im(), |r| !scanned(r))),
+    ]))
+}
+
+pub fn container_asset_summary(
+    env: &Env,
+    _: &'static Resource,
+    _: Map<String, Value>,
+) -> Result<Map<String, Value>, ApiError> {
+    let containers = all(env, "containers")?;
+    let cs = || containers.iter().map(|r| &r.fields);
+    let hosts = all(env, "hosts")?;
+    let hs = || hosts.iter().map(|r| &r.fields);
+    let local = all(env, "local_images")?.len();
+    let registry = env.store.account_images(&env.account)?.len();
+    Ok(fields([
+        ("ContainerTotalCnt", Value::from(containers.len())),
+        (
+            "ContainerRunningCnt",
+            count(cs(), |r| container_status(r) == "RUNNING"),
+        ),
+        (
+            "ContainerPauseCnt",
+            count(cs(), |r| container_status(r).starts_with("PAUSE")),
+        ),
+        (
+            "ContainerStopped",
+            count(cs(), |r| {
+                matches!(container_status(r).as_str(), "STOPPED" | "EXITED" | "STOP")
+            }),
+        ),
+        ("ImageCnt", Value::from(local)),
+        ("HostCnt", Value::from(hosts.len())),
+        (
+            "HostRunningCnt",
+            count(hs(), |r| text(r, "Status").eq_ignore_ascii_case("ONLINE")),
+        ),
+        (
+            "HostOfflineCnt",
+            count(hs(), |r| text(r, "Status").eq_ignore_ascii_case("OFFLINE")),
+        ),
+        (
+            "HostUnInstallCnt",
+            count(hs(), |r| {
+                text(r, "Status").eq_ignore_ascii_case("UNINSTALL")
+            }),
+        ),
+        ("ImageRegistryCnt", Value::from(registry)),
+        ("ImageTotalCnt", Value::from(local + registry)),
+        (
+            "HostSuperNodeCnt",
+            Value::from(all(env, "super_nodes")?.len()),
+        ),
+    ]))
+}
+
+/// `ModifyAsset`: a new asset sync task, `PROCESSING` until the task duration has
+/// passed, then `PROCESSED` with `AssetSyncLastTime` its end.
+pub fn modify_asset(
+    env: &Env,
+    res: &'static Resource,
+    _: Map<String, Value>,
+) -> Result<Map<String, Value>, ApiError> {
+    let mut sync = match env.store.record(res.name, &env.account, "default")? {
+        Some(r) => r,
+        None => new_record(env, res)?,
+    };
+    settle(&mut sync.fields, env.now_ms);
+    let task = num(&sync.fields, "TaskId") + 1;
+    let done = env.now_ms + env.task_ms;
+    sync.fields.insert("TaskId".into(), json!(task));
+    sync.fields.insert("FailedHostCount".into(), json!(0));
+    transition(
+        &mut sync.fields,
+        &[
+            ("TaskStatus", json!("PROCESSING")),
+            ("TaskProcess", json!(0)),
+        ],
+        done,
+        &[
+            ("TaskStatus", json!("PROCESSED")),
+            ("TaskProcess", json!(100)),
+            ("AssetSyncLastTime", json!(datetime(done))),
+        ],
+    );
+    save(env, std::slice::from_ref(&sync))?;
+    Ok(fields([("Status", json!("Succ")), ("TaskId", json!(task))]))
+}
+
+pub fn sync_last_time(
+    env: &Env,
+    res: &'static Resource,
+    _: Map<String, Value>,
+) -> Result<Map<String, Value>, ApiError> {
+    match env.store.record(res.name, &env.account, "default")? {
+        Some(mut r) => {
+            settle(&mut r.fields, env.now_ms);
+            Ok(r.fields)
+        }
+        None => Ok(fields([
+            ("TaskStatus", json!("PROCESSED")),
+            ("TaskProcess", json!(100)),
+        ])),
+    }
+}
+
+/// The namespaces of the registry images, with their image, registry and risky
+/// image counts; `Filters` `Namespace` (contained, without regard to case).
+pub fn namespaces(
+    env: &Env,
+    _: &'static Resource,
+    params: Map<String, Value>,
+) -> Result<Map<String, Value>, ApiError> {
+    let mut by_ns: std::collections::BTreeMap<
+        String,
+        (u64, std::collections::BTreeSet<String>, u64),
+    > = Default::default();
+    for image in env.store.account_images(&env.account)? {
+        let f = &image.fields;
+        let entry = by_ns.entry(text(f, "Namespace").to_string()).or_default();
+        entry.0 += 1;
+        entry.1.insert(text(f, "InstanceName").to_string());
+        if num(f, "VulCnt") + num(f, "RiskCnt") + num(f, "VirusCnt") > 0 {
+            entry.2 += 1;
+        }
+    }
+    let wanted: Vec<String> = params
+        .get("Filters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|f| {
+            f.get("Name")
+                .and_then(Value::as_str)
+                .is_some_and(|n| n.eq_ignore_ascii_case("Namespace"))
+        })
+        .flat_map(|f| {
+            f.get("Values")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+        })
+        .filter_map(|v| v.as_str().map(str::to_lowercase))
+        .collect();
+    let rows: Vec<_> = by_ns
+        .into_iter()
+        .filter(|(ns, _)| wanted.is_empty() || wanted.iter().any(|w| ns.to_lowercase().contains(w)))
+        .collect();
+    let total = rows.len();
+    let limit = params.get("Limit").and_then(Value::as_u64);
+    let offset = params.get("Offset").and_then(Value::as_u64);
+    let page = crate::actions::registry::page(rows, limit, offset)?;
+    Ok(fields([
+        ("TotalCount", Value::from(total)),
+        ("NamespaceList", Value::Array(page.iter().map(|(ns, _)| json!(ns)).collect())),
+        (
+            "NamespaceDetail",
+            Value::Array(
+                page.iter()
+                    .map(|(ns, (images, registries, risky))| {
+                        json!({"Namespace": ns, "ImageCnt": images, "RegistryCnt": registries.len(), "RiskImageCnt": risky})
+                    })
+                    .collect(),
+            ),
+        ),
+    ]))
+}

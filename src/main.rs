@@ -76,9 +76,16 @@ fn serve(args: ServeArgs, log: &tcss_emulator::logging::LogSink) -> ExitCode {
         if !addr.ip().is_loopback() && args.admin_token.is_none() {
             tracing::warn!(%addr, "listening beyond loopback without --admin-token: anyone who can reach this port can change the emulator's data");
         }
+        let shutdown = match shutdown_signal() {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("tcss-emulator: cannot handle signals: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
         // The one line tools wait for (stdout, flushed by println!).
         println!("tcss-emulator listening on {addr}");
-        match tcss_emulator::serve(listener, state, shutdown_signal()).await {
+        match tcss_emulator::serve(listener, state, shutdown).await {
             Ok(()) => {
                 tracing::info!("stopped");
                 ExitCode::SUCCESS
@@ -91,29 +98,32 @@ fn serve(args: ServeArgs, log: &tcss_emulator::logging::LogSink) -> ExitCode {
     })
 }
 
-/// Completes on SIGINT or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
+/// A future that completes on SIGINT or SIGTERM. The handlers are installed here,
+/// before it is first polled, so that a signal sent as soon as the readiness line is
+/// out still stops the emulator cleanly (not by the signal's default action).
+#[cfg(unix)]
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut int = signal(SignalKind::interrupt())?;
+    let mut term = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = int.recv() => {},
+            _ = term.recv() => {},
+        }
+        tracing::info!("shutting down");
+    })
+}
+
+/// A future that completes on Ctrl-C.
+#[cfg(not(unix))]
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
-    }
-    tracing::info!("shutting down");
+        tracing::info!("shutting down");
+    })
 }
 
 fn health(args: &HealthArgs) -> ExitCode {

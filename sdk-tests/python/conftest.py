@@ -225,6 +225,33 @@ def stop_and_check(emu):
 
 
 # ---------------------------------------------------------------------------
+# no silent skips
+# ---------------------------------------------------------------------------
+
+_SKIPPED = []
+
+
+def pytest_runtest_logreport(report):
+    """Every skipped (or xfailed) test, by id."""
+    if report.skipped:
+        _SKIPPED.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A skip fails the run: this suite has no optional parts, so a test that did not
+    run is a test that did not pass."""
+    if _SKIPPED and session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _SKIPPED:
+        terminalreporter.write_line(
+            "FAILED: %d test(s) skipped, and this suite allows no skips: %s"
+            % (len(_SKIPPED), ", ".join(_SKIPPED)), red=True)
+
+
+# ---------------------------------------------------------------------------
 # fixtures
 # ---------------------------------------------------------------------------
 

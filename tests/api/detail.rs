@@ -122,14 +122,3 @@ async fn tc3_get_with_query_parameters() {
     let res = response_of(res).await;
     assert_eq!(res["ImageName"], "mhccrxg", "{res}");
 }
-
-#[tokio::test]
-async fn other_actions_answer_their_documented_example() {
-    let app = spawn_app().await;
-    let res = app
-        .call("DescribeAssetImageRegistryList", json!({"Limit": 1}))
-        .await;
-    assert_eq!(code(&res), None, "{res}");
-    assert!(res["List"].is_array());
-    assert!(res["TotalCount"].is_u64());
-}

@@ -1,6 +1,6 @@
 //! Every error code the core documents, reached through the wire.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::*;
 
@@ -317,6 +317,20 @@ async fn unknown_paths_are_404_json() {
         .await
         .unwrap();
     assert_eq!(res.status(), 404);
+    assert_eq!(
+        res.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/json")
+    );
+    let body: Value = serde_json::from_str(&res.text().await.unwrap()).expect("a JSON body");
+    assert_eq!(body["error"]["code"], "NotFound", "{body}");
+    let message = body["error"]["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains("/_emulator/"),
+        "the message points to the routes: {body}"
+    );
+    assert_eq!(body.as_object().map(|o| o.len()), Some(1), "{body}");
 }
 
 fn multipart_request(

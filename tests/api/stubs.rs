@@ -116,3 +116,44 @@ async fn actions_lists_all_357_with_how_they_are_answered() {
     assert_eq!(body["counts"]["stateful"], stateful);
     assert_eq!(body["counts"]["example"], 357 - stateful);
 }
+
+/// README: "Faults are checked after validation and before stubs". A fault and a stub
+/// on the same action: a call with invalid parameters gets the validation error (and
+/// leaves the one-use fault unspent); a valid call gets the fault, not the stub; the
+/// next valid call, the fault spent, gets the stub.
+#[tokio::test]
+async fn faults_fire_after_validation_and_before_stubs() {
+    let app = spawn_app().await;
+    let (s, _) = admin(
+        &app,
+        Method::POST,
+        "stubs",
+        Some(json!({"action": ACTION, "response": {"ImageName": "from-the-stub"}})),
+    )
+    .await;
+    assert_eq!(s, 201);
+    let (s, _) = admin(&app, Method::POST, "faults", Some(json!({"action": ACTION, "error": {"code": "ResourceUnavailable", "message": "from the fault"}, "times": 1}))).await;
+    assert_eq!(s, 201);
+
+    for (params, expected) in [
+        (json!({"Id": 5427, "Bogus": 1}), "UnknownParameter"),
+        (json!({"Id": "five"}), "InvalidParameter"),
+    ] {
+        let res = app.call(ACTION, params.clone()).await;
+        assert_eq!(code(&res), Some(expected), "{params}: {res}");
+    }
+    let (_, faults) = admin(&app, Method::GET, "faults", None).await;
+    assert_eq!(
+        faults["faults"].as_array().map(Vec::len),
+        Some(1),
+        "invalid calls must not spend the fault: {faults}"
+    );
+
+    let res = app.call(ACTION, json!({"Id": 5427})).await;
+    assert_eq!(code(&res), Some("ResourceUnavailable"), "{res}");
+    assert_eq!(res["Error"]["Message"], "from the fault");
+
+    let res = app.call(ACTION, json!({"Id": 5427})).await;
+    assert_eq!(code(&res), None, "{res}");
+    assert_eq!(res["ImageName"], "from-the-stub");
+}

@@ -125,3 +125,37 @@ async fn flattened_query_and_form_parameters_are_validated_the_same_way() {
         }
     }
 }
+
+/// README: "flattened names nest at most 32 levels". A name of 31 or 32 segments is
+/// unflattened (and then refused by the spec: `Filters.0.Deep` is no member, so
+/// `UnknownParameter`); one of 33 is refused while parsing, as `InvalidParameter`.
+#[tokio::test]
+async fn flattened_names_nest_at_most_32_levels() {
+    let app = spawn_app().await;
+    for method in ["GET", "POST"] {
+        for (levels, expected, text) in [
+            (31, "UnknownParameter", "`Filters.0.Deep`"),
+            (32, "UnknownParameter", "`Filters.0.Deep`"),
+            (33, "InvalidParameter", "deeper than 32 levels"),
+        ] {
+            // `Filters`, `0`, `Deep`, then `a` segments up to `levels`.
+            let name = format!("Filters.0.Deep{}", ".a".repeat(levels - 3));
+            assert_eq!(name.split('.').count(), levels);
+            let params = [
+                ("Filters.0.Name", "ImageName"),
+                ("Filters.0.Values.0", "x"),
+                (name.as_str(), "v"),
+            ];
+            let res = app
+                .call_legacy_action(LIST, method, "HmacSHA256", &params)
+                .await;
+            assert_eq!(
+                code(&res),
+                Some(expected),
+                "{method}, {levels} levels: {res}"
+            );
+            let msg = res["Error"]["Message"].as_str().unwrap();
+            assert!(msg.contains(text), "{method}, {levels} levels: {msg}");
+        }
+    }
+}

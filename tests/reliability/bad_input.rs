@@ -1751,6 +1751,9 @@ fn check(reply: Option<&Reply>, expect: &Expect) -> Result<(), String> {
 
 const LIMIT: Duration = Duration::from_secs(10);
 
+/// How many cases the table has (the README says the same).
+const CASES: usize = 409;
+
 async fn run(addr: std::net::SocketAddr, case: &Case) -> Result<(), String> {
     match (&case.send, &case.expect) {
         (Send::Wire(_) | Send::Raw(_), Expect::Seq(expects)) => {
@@ -1846,7 +1849,17 @@ async fn malformed_requests_get_their_documented_answers_and_the_server_keeps_se
         .map(|(cat, (n, failed))| format!("{cat}: {n} ({failed} failed)"))
         .collect();
     eprintln!("bad-input cases: {} — {}", cases.len(), summary.join(", "));
-    assert!(cases.len() >= 200, "only {} cases", cases.len());
+    // The README ("Reliability and fuzzing") names this number: change both together.
+    assert_eq!(
+        cases.len(),
+        CASES,
+        "the table's size changed: update CASES and the README"
+    );
+    let readme = include_str!("../../README.md");
+    assert!(
+        readme.contains(&format!("a table of {CASES} malformed requests")),
+        "the README's reliability section must name {CASES} cases"
+    );
     assert!(
         failures.is_empty(),
         "{} of {} cases failed:\n{}",

@@ -1,5 +1,6 @@
 //! Load and soak: a thousand connections at once, a soak at full speed whose memory
-//! must stay flat, and the rate limiter's memory under 100,000 distinct SecretIds.
+//! must stay flat (within a fixed margin that allocator noise does not reach), and
+//! the rate limiter's memory under 100,000 distinct SecretIds.
 //!
 //! The soak runs `TCSS_SOAK_SECS` seconds (default 10) in the normal suite; the long
 //! version is `TCSS_SOAK_SECS=300 cargo test --test reliability soak -- --nocapture`.
@@ -194,9 +195,12 @@ async fn soak_at_full_speed_with_64_connections() {
     let calls = ok.load(Ordering::Relaxed);
     let errors = errors.lock().unwrap().clone();
     // Warm-up: the first fifth (at least 2 s) fills the journal, the metrics and the
-    // caches. From then on the resident set must stay within 10 %, plus 256 KiB for
-    // each thread tokio's blocking pool adds meanwhile (a thread's stack and buffers:
-    // the pool grows with the number of store calls waiting at once, see the report).
+    // caches. From then on the resident set may grow by at most 4 MiB, plus 256 KiB
+    // for each thread tokio's blocking pool adds meanwhile (a thread's stack and
+    // buffers: the pool grows with the number of store calls waiting at once). The
+    // margin is fixed, not a share of the baseline: allocator noise stays under 1 MiB
+    // here (+0.3 to +0.8 MiB in 10 s soaks on a loaded machine, +3.5 % over 300 s), while
+    // a leak of a kilobyte a call crosses 4 MiB within the first 5,000 calls.
     let warm = (secs as f64 / 5.0).max(2.0);
     let after: Vec<(u64, u64)> = samples
         .iter()
@@ -206,7 +210,7 @@ async fn soak_at_full_speed_with_64_connections() {
     let (baseline, threads0) = *after.first().expect("samples after the warm-up");
     let (peak, _) = after.iter().copied().max().unwrap_or((baseline, threads0));
     let (last, threads1) = *after.last().unwrap_or(&(baseline, threads0));
-    let allowance = threads1.saturating_sub(threads0) * 256;
+    let allowance = 4 * 1024 + threads1.saturating_sub(threads0) * 256;
     eprintln!(
         "soak: {secs} s, 64 connections: {calls} calls ({:.0}/s), {} errors; RSS {baseline} KiB at {warm:.0} s, peak {peak} KiB, last {last} KiB ({:+.1} %); threads {threads0} -> {threads1}",
         calls as f64 / elapsed,
@@ -221,8 +225,8 @@ async fn soak_at_full_speed_with_64_connections() {
     );
     assert!(calls > 0);
     assert!(
-        peak as f64 <= baseline as f64 * 1.10 + allowance as f64,
-        "RSS grew from {baseline} KiB to {peak} KiB during the soak: {}",
+        peak <= baseline + allowance,
+        "RSS grew from {baseline} KiB to {peak} KiB during the soak (allowed: +{allowance} KiB): {}",
         shape.join(", ")
     );
 }

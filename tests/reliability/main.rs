@@ -1,7 +1,7 @@
 //! Reliability: malformed input, resource limits and stalled clients, crash safety,
 //! load and soak. See each module's documentation.
 //!
-//! Runs in the normal `cargo test` in under a minute (debug build, two cores).
+//! Runs in the normal `cargo test` in about a minute (debug build, two shared cores).
 //! Knobs, all opt-in:
 //! - `TCSS_SOAK_SECS=300 cargo test --test reliability soak -- --nocapture`: the long
 //!   soak (default 10 s);

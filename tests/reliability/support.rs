@@ -119,6 +119,9 @@ impl Drop for App {
     }
 }
 
+/// How long the binary may take to print its address.
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// The real binary, as a child process on port 0; stderr goes to a file so that
 /// panics and crashes show in the test's failure message. Killed on drop.
 pub struct Binary {
@@ -157,10 +160,25 @@ impl Binary {
             .envs(env.iter().copied());
         let mut child = cmd.spawn().expect("the binary starts");
         let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("first line");
+        // The first line, read on a thread so that a binary that never prints it
+        // fails the test after `START_TIMEOUT` instead of hanging it.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let read = BufReader::new(stdout).read_line(&mut line).map(|_| line);
+            let _ = tx.send(read);
+        });
+        let line = match rx.recv_timeout(START_TIMEOUT) {
+            Ok(Ok(line)) => line,
+            other => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "the emulator printed no address within {START_TIMEOUT:?} ({other:?}); its stderr:\n{}",
+                    std::fs::read_to_string(&stderr).unwrap_or_default()
+                );
+            }
+        };
         let addr = line
             .trim()
             .strip_prefix("tcss-emulator listening on ")

@@ -3,7 +3,7 @@
 //! (`engine.rs`); `tests` below walk it against the spec.
 
 use super::Bind::{Create, Delete, Get, Hook, List, Put, Read, Update};
-use super::hooks::{clusters, containers, refresh, registries, summaries};
+use super::hooks::{clusters, containers, image_scans, refresh, registries, summaries};
 use super::{Id, Resource};
 
 /// A list answered as `{"List": [...], "TotalCount": n}`, the common shape.
@@ -221,6 +221,33 @@ pub static RESOURCES: &[Resource] = &[
                 action: "DescribeAssetImageDetail",
                 by: "ImageID",
                 into: None,
+            },
+        ],
+        filter_fields: &[],
+    },
+    Resource {
+        name: "image_scan_tasks",
+        id: Id::Int("TaskID"),
+        types: &[
+            "DescribeAssetImageScanStatusResponse",
+            "DescribeAssetImageScanTaskResponse",
+        ],
+        bind: &[
+            Hook {
+                action: "CreateAssetImageScanTask",
+                hook: image_scans::create,
+            },
+            Hook {
+                action: "DescribeAssetImageScanStatus",
+                hook: image_scans::status,
+            },
+            Hook {
+                action: "DescribeAssetImageScanTask",
+                hook: image_scans::newest,
+            },
+            Hook {
+                action: "ModifyAssetImageScanStop",
+                hook: image_scans::stop,
             },
         ],
         filter_fields: &[],

@@ -155,7 +155,11 @@ pub fn ids_of(params: &Map<String, Value>, member: &str) -> Vec<String> {
 pub fn new_record(env: &Env, res: &Resource) -> Result<Record, ApiError> {
     let seq = env.store.next_seq(res.name, &env.account)?;
     let (id, value) = match res.id {
-        Id::Int(_) => (seq.to_string(), Value::from(seq)),
+        // Some APIs type an integer identifier as a string (`TaskID`).
+        Id::Int(member) => match known_member(res, member).map(|m| m.kind) {
+            Some(spec::Kind::String) => (seq.to_string(), Value::from(seq.to_string())),
+            _ => (seq.to_string(), Value::from(seq)),
+        },
         Id::Str(_, prefix) => {
             let mut n = seq;
             loop {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use super::engine::{PENDING, id_text};
+use super::engine::id_text;
 use super::{Id, Resource, known_member, resource};
 use crate::signature::DEFAULT_ACCOUNT;
 use crate::spec;
@@ -123,7 +123,9 @@ fn parse_record(res: &'static Resource, item: Value) -> Result<Record, RecordErr
             }
             continue;
         }
-        if name == PENDING {
+        // Internal state the emulator keeps in a record (pending changes and the
+        // like, `__`-prefixed): exported with the state, so imported back.
+        if name.starts_with("__") {
             fields.insert(name, value);
             continue;
         }

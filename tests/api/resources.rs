@@ -459,3 +459,77 @@ async fn a_call_signed_for_the_providers_tcss_domain_host_is_accepted() {
     let res = response_of(res).await;
     assert_eq!(res["TotalCount"], 1, "{res}");
 }
+
+#[tokio::test]
+async fn a_local_image_scan_runs_on_the_clock_and_can_be_stopped() {
+    let app = spawn_app().await;
+    advance(&app, 0).await;
+    let redis = "sha256:1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b";
+    let task = app
+        .call(
+            "CreateAssetImageScanTask",
+            json!({"Images": [redis], "ScanVul": true}),
+        )
+        .await;
+    let id = task["TaskID"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a TaskID: {task}"));
+    assert_eq!(id, "1", "the API types this TaskID as a string");
+    let status = app
+        .call("DescribeAssetImageScanStatus", json!({"TaskID": id}))
+        .await;
+    assert_eq!(
+        (
+            status["Status"].as_str(),
+            status["ImageTotal"].as_u64(),
+            status["LeftSeconds"].as_u64()
+        ),
+        (Some("SCANNING"), Some(1), Some(5))
+    );
+    let image = app
+        .call("DescribeAssetImageDetail", json!({"ImageID": redis}))
+        .await;
+    assert_eq!(image["ScanStatus"], "SCANNING");
+    advance(&app, 5).await;
+    let status = app
+        .call("DescribeAssetImageScanStatus", json!({"TaskID": id}))
+        .await;
+    assert_eq!(
+        (
+            status["Status"].as_str(),
+            status["Schedule"].as_u64(),
+            status["SuccessCount"].as_u64()
+        ),
+        (Some("END"), Some(100), Some(1))
+    );
+    let image = app
+        .call("DescribeAssetImageDetail", json!({"ImageID": redis}))
+        .await;
+    assert_eq!(image["ScanStatus"], "SCANNED");
+    assert!(!image["ScanTime"].as_str().unwrap().is_empty());
+
+    let second = app
+        .call("CreateAssetImageScanTask", json!({"All": true}))
+        .await;
+    app.call(
+        "ModifyAssetImageScanStop",
+        json!({"TaskID": second["TaskID"]}),
+    )
+    .await;
+    let newest = app.call("DescribeAssetImageScanTask", json!({})).await;
+    assert_eq!(
+        (newest["Status"].as_str(), newest["SubStatus"].as_str()),
+        (Some("END"), Some("Cancel"))
+    );
+    let image = app
+        .call("DescribeAssetImageDetail", json!({"ImageID": redis}))
+        .await;
+    assert_eq!(
+        image["ScanStatus"], "SCANNED",
+        "a stopped scan leaves the image as it was"
+    );
+    let unknown = app
+        .call("DescribeAssetImageScanStatus", json!({"TaskID": 999}))
+        .await;
+    assert_eq!(code(&unknown), Some("ResourceNotFound"));
+}

@@ -153,11 +153,13 @@ async fn every_documented_example_request_gets_a_schema_valid_answer() {
             1,
             "ResourceNotFound",
         ),
+        ("DescribeAssetImageScanStatus", 0, "ResourceNotFound"),
         (
             "ModifyAssetImageRegistryScanStopOneKey",
             0,
             "ResourceNotFound",
         ),
+        ("ModifyAssetImageScanStop", 0, "ResourceNotFound"),
         // Its example sends InstanceType `abc` (documented: Cluster or Node).
         ("ModifyDefendStatus", 0, "InvalidParameterValue"),
         // Its example names no RegistryId.

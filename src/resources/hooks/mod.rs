@@ -3,6 +3,7 @@
 
 pub mod clusters;
 pub mod containers;
+pub mod image_scans;
 pub mod refresh;
 pub mod registries;
 pub mod summaries;

@@ -188,6 +188,18 @@ impl ApiError {
         )
     }
 
+    /// A JSON value that is not a string where the spec says `string`, worded as the
+    /// gateway words it (seen through the Python SDK for an element of a string list).
+    pub fn not_a_string(path: &str) -> Self {
+        Self::new(
+            ErrorCode::InvalidParameter,
+            format!(
+                "The value type of parameter `{path}` is wrong. The parameter type should be `string`"
+            ),
+            format!("参数 `{path}` 取值类型错误。参数类型应为 `string`"),
+        )
+    }
+
     pub fn invalid_parameter(en: impl Into<String>, zh: impl Into<String>) -> Self {
         Self::new(ErrorCode::InvalidParameter, en.into(), zh.into())
     }

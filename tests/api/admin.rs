@@ -19,7 +19,7 @@ async fn a_bad_record_rejects_the_whole_batch_naming_it() {
     let doc = r#"{"images":[{"Id": 1, "ImageName": "ok"}, {"Id": 2, "VulCnt": "lots"}]}"#;
     let (status, body) = app.admin(Method::POST, "fixtures", Some(doc), None).await;
     assert_eq!(status, 400);
-    assert_eq!(body["error"]["record"], 1);
+    assert_eq!(body["error"]["record"], 2, "counted from 1");
     assert_eq!(body["error"]["field"], "VulCnt");
     let (status, _) = app.admin(Method::GET, "images/1", None, None).await;
     assert_eq!(status, 404, "nothing of the batch was written");

@@ -118,6 +118,13 @@ fn dropped_connection() -> Response {
     })))
 }
 
+/// The machine's real time, in seconds since the Unix epoch (what clients sign with).
+fn machine_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
 /// How long a client may take to send its body once the head has arrived.
 pub const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -333,11 +340,13 @@ async fn run(
         token: tc.token.as_deref(),
         params: &tc.pairs,
     };
+    // The 300 s window is the machine's real time, not the emulator clock: clients sign
+    // with their machine's clock, and moving emulator time must not expire them.
     let caller = match signature::verify(
         &signed,
         &app.credentials,
         app.signature_mode,
-        app.clock.now_secs(),
+        machine_secs(),
     ) {
         Ok(caller) => caller,
         Err(refusal) => {

@@ -203,7 +203,8 @@ pub const MAX_SKEW_SECONDS: i64 = 300;
 pub const SERVICE: &str = "tcss";
 
 /// Verifies the request's signature (TC3 when `Authorization` is present, legacy when
-/// a `Signature` parameter is) and returns the caller.
+/// a `Signature` parameter is) and returns the caller. `now_secs` is the machine's real
+/// time (clients sign with theirs), never the emulator clock.
 pub fn verify(
     parts: &SignedParts<'_>,
     credentials: &Credentials,

@@ -204,6 +204,40 @@ async fn oversized_bodies_are_request_size_limit_exceeded() {
 }
 
 #[tokio::test]
+async fn moving_the_emulator_clock_does_not_expire_signatures_made_with_the_machines_clock() {
+    let app = spawn_app().await;
+    let (status, _) = app
+        .admin(
+            reqwest::Method::POST,
+            "clock",
+            Some(r#"{"advance_seconds": 3600}"#),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let res = app.call(ACTION, json!({"Id": 5427})).await;
+    assert_eq!(code(&res), None, "{res}");
+    let res = app.call_legacy("GET", "HmacSHA1", &[("Id", "5427")]).await;
+    assert_eq!(code(&res), None, "{res}");
+
+    let body = br#"{"Id":5427}"#.to_vec();
+    let emulator_time = app.state.clock.now_secs();
+    for ts in [app.now() - 301, emulator_time] {
+        let req = app
+            .client
+            .post(app.url())
+            .headers(app.tc3_headers(ACTION, &body, ID, KEY, ts))
+            .body(body.clone());
+        let res = send(&app, req).await;
+        assert_eq!(
+            code(&res),
+            Some("AuthFailure.SignatureExpire"),
+            "{ts}: {res}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn signature_errors() {
     let app = spawn_app().await;
     let body = br#"{"Id":5427}"#.to_vec();

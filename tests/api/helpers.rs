@@ -66,8 +66,9 @@ impl TestApp {
         self.addr.to_string()
     }
 
+    /// The machine's time, as the SDKs sign with (not the emulator clock).
     pub fn now(&self) -> i64 {
-        self.state.clock.now_secs()
+        chrono::Utc::now().timestamp()
     }
 
     /// The headers of a TC3-signed JSON POST, as the Python SDK sends them.

@@ -142,7 +142,11 @@ pub async fn serve(
                     let app = app.clone();
                     async move { Ok::<_, std::convert::Infallible>(app.call(req).await) }
                 });
+                // A client that half-closes after its request still gets the answer
+                // (RFC 9112 §9.6): without `half_close`, hyper drops the connection
+                // when it reads the EOF while the request is being handled.
                 let conn = http1::Builder::new()
+                    .half_close(true)
                     .timer(TokioTimer::new())
                     .header_read_timeout(HEADER_READ_TIMEOUT)
                     .max_buf_size(MAX_HEAD_BYTES)

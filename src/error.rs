@@ -292,6 +292,15 @@ impl ApiError {
         )
     }
 
+    /// The credential is temporary and the call sent no token at all.
+    pub fn token_missing() -> Self {
+        Self::new(
+            ErrorCode::TokenFailure,
+            "The request carries no token, but its SecretId belongs to a temporary credential: send the credential's token as `X-TC-Token` (or `Token`).",
+            "请求未携带Token，但其SecretId属于临时密钥：请以`X-TC-Token`（或`Token`）发送该密钥的Token。",
+        )
+    }
+
     pub fn token_failure() -> Self {
         Self::new(
             ErrorCode::TokenFailure,

@@ -11,6 +11,8 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
+use subtle::ConstantTimeEq;
+
 use crate::error::ApiError;
 
 /// How strictly signatures are checked (`--signature`).
@@ -212,7 +214,7 @@ pub fn verify(
     now_secs: i64,
 ) -> Result<Caller, Refusal> {
     if mode == Mode::Skip {
-        return Ok(skipped_caller(parts, credentials));
+        return skipped_caller(parts, credentials).map_err(Refusal::from);
     }
     match parts.authorization {
         Some(auth) => verify_tc3(parts, auth, credentials, mode, now_secs),
@@ -240,13 +242,18 @@ pub fn claimed_secret_id<'a>(parts: &SignedParts<'a>) -> Option<&'a str> {
 }
 
 /// In skip mode the caller is still named: by the Credential scope, or by `SecretId`.
-fn skipped_caller(parts: &SignedParts<'_>, credentials: &Credentials) -> Caller {
+/// The signature is not checked, but a known credential's session token still is: it
+/// is part of the credential, not of the signature.
+fn skipped_caller(parts: &SignedParts<'_>, credentials: &Credentials) -> Result<Caller, ApiError> {
     let secret_id = claimed_secret_id(parts).unwrap_or("anonymous").to_string();
-    let account = credentials
-        .get(&secret_id)
+    let credential = credentials.get(&secret_id);
+    if let Some(credential) = credential {
+        check_token(credential, parts.token)?;
+    }
+    let account = credential
         .map_or(DEFAULT_ACCOUNT, |c| c.account.as_str())
         .to_string();
-    Caller { secret_id, account }
+    Ok(Caller { secret_id, account })
 }
 
 /// Parses the timestamp and checks the 300-second window.
@@ -271,10 +278,16 @@ fn lookup<'c>(credentials: &'c Credentials, secret_id: &str) -> Result<&'c Crede
         .ok_or_else(ApiError::secret_id_not_found)
 }
 
+/// A credential with a session token needs it sent (compared in constant time); an
+/// empty token counts as none.
 fn check_token(credential: &Credential, sent: Option<&str>) -> Result<(), ApiError> {
-    match &credential.token {
-        Some(expected) if sent != Some(expected.as_str()) => Err(ApiError::token_failure()),
-        _ => Ok(()),
+    let Some(expected) = &credential.token else {
+        return Ok(());
+    };
+    match sent.filter(|t| !t.is_empty()) {
+        None => Err(ApiError::token_missing()),
+        Some(t) if bool::from(t.as_bytes().ct_eq(expected.as_bytes())) => Ok(()),
+        Some(_) => Err(ApiError::token_failure()),
     }
 }
 

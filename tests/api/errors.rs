@@ -450,19 +450,36 @@ async fn multipart_bodies_carry_parameters_and_a_broken_one_is_invalid_request()
 }
 
 #[tokio::test]
-async fn a_temporary_credential_needs_its_token() {
-    let app = spawn_with(&["--credential", "AKIDtemp:tempkey:default:tok-123"]).await;
+async fn a_temporary_credential_needs_its_token_in_every_signature_mode() {
     let body = "--B\r\nContent-Disposition: form-data; name=\"Id\"\r\n\r\n5427\r\n--B--\r\n";
-    for (token, expected) in [
-        (None, Some("AuthFailure.TokenFailure")),
-        (Some("nope"), Some("AuthFailure.TokenFailure")),
-        (Some("tok-123"), None),
-    ] {
-        let res = send(
-            &app,
-            multipart_request(&app, body, "B", token, "AKIDtemp", "tempkey"),
-        )
+    for mode in ["verify", "strict", "skip"] {
+        let app = spawn_with(&[
+            "--credential",
+            "AKIDtemp:tempkey:default:tok-123",
+            "--signature",
+            mode,
+        ])
         .await;
-        assert_eq!(code(&res), expected, "{token:?}: {res}");
+        for (token, expected, says) in [
+            (None, Some("AuthFailure.TokenFailure"), "carries no token"),
+            (
+                Some(""),
+                Some("AuthFailure.TokenFailure"),
+                "carries no token",
+            ),
+            (Some("nope"), Some("AuthFailure.TokenFailure"), "invalid"),
+            (Some("tok-123"), None, ""),
+        ] {
+            let res = send(
+                &app,
+                multipart_request(&app, body, "B", token, "AKIDtemp", "tempkey"),
+            )
+            .await;
+            assert_eq!(code(&res), expected, "{mode} {token:?}: {res}");
+            if expected.is_some() {
+                let message = res["Error"]["Message"].as_str().unwrap();
+                assert!(message.contains(says), "{mode} {token:?}: {message}");
+            }
+        }
     }
 }

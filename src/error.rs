@@ -220,11 +220,14 @@ impl ApiError {
         )
     }
 
-    pub fn no_such_version(version: &str, service: &str) -> Self {
+    /// `version` was asked; `service` has `known` (e.g. `2020-11-01`).
+    pub fn no_such_version(version: &str, service: &str, known: &str) -> Self {
         Self::new(
             ErrorCode::NoSuchVersion,
-            format!("The specified api version=`{version}` does not exist in service=`{service}`."),
-            format!("服务`{service}`不存在版本`{version}`。"),
+            format!(
+                "The specified api version=`{version}` does not exist in service=`{service}`; its version is `{known}`."
+            ),
+            format!("服务`{service}`不存在版本`{version}`，其版本为`{known}`。"),
         )
     }
 

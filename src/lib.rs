@@ -86,9 +86,18 @@ pub fn build_state_with(
     let store =
         Store::open(args.db.as_deref())?.with_renderer(actions::registry::images::renderer())?;
     store.upsert_images(&startup)?;
+    let (credentials, source) = args.credentials_and_source(env);
+    let credentials = signature::Credentials::new(credentials);
+    // Which credentials are accepted is otherwise invisible (the SDKs' variables replace
+    // the built-in pair): SecretIds only, never keys.
+    tracing::info!(
+        secret_ids = %credentials.secret_ids(),
+        "accepting the credentials of {}",
+        source.describe()
+    );
     Ok(AppState::new(Inner {
         store: Arc::new(store),
-        credentials: signature::Credentials::new(args.effective_credentials(env)),
+        credentials,
         signature_mode: args.signature,
         limiter: ratelimit::RateLimiter::new(args.rate_limit),
         clock: Arc::new(clock::Clock::new()),

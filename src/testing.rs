@@ -37,7 +37,7 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 
 use crate::app::AppState;
-use crate::config::ServeArgs;
+use crate::config::{ListenAddr, ServeArgs};
 use crate::signature::{Credential, Mode, SecretKey, tc3};
 use crate::store::fixtures;
 use crate::{StartError, build_state_with};
@@ -70,7 +70,7 @@ impl Default for Builder {
     fn default() -> Self {
         Self {
             args: ServeArgs {
-                listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+                listen: ListenAddr::loopback(0),
                 db: None,
                 fixtures: Vec::new(),
                 credentials: Vec::new(),

@@ -136,3 +136,27 @@ async fn fixtures_flag_loads_files_and_directories() {
         .collect();
     assert_eq!(ids, vec![1, 2]);
 }
+
+#[tokio::test]
+async fn reset_reports_the_records_it_stored_when_init_files_share_an_id() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.json"),
+        r#"{"images":[{"Id": 1, "ImageName": "first"}, {"Id": 2}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b.json"),
+        r#"{"images":[{"Id": 1, "ImageName": "second"}]}"#,
+    )
+    .unwrap();
+    let init = dir.path().to_str().unwrap();
+    let app = spawn_with(&["--fixtures", "none", "--init-dir", init]).await;
+    let (status, body) = app.admin(Method::POST, "reset", None, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["records"], 2, "two Ids stored, not three records read");
+    let (_, health) = app.admin(Method::GET, "health", None, None).await;
+    assert_eq!(health["records"], 2);
+    let res = app.call(ACTION, json!({"Id": 1})).await;
+    assert_eq!(res["ImageName"], "second", "the later file wins");
+}

@@ -3,7 +3,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod first_run;
+
 use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -16,31 +19,52 @@ struct Running {
 
 /// Starts the binary and reads stdout until it names the bound address.
 fn start(args: &[&str], env: &[(&str, &str)]) -> Running {
+    start_with(args, env, None)
+}
+
+/// [`start`] with the log (`RUST_LOG=info`) written to `log`, when given; it is whole
+/// once the process has exited (lines are gathered, and written at exit).
+fn start_with(args: &[&str], env: &[(&str, &str)], log: Option<&Path>) -> Running {
     let mut cmd = Command::new(BIN);
+    let stderr = match log {
+        Some(path) => Stdio::from(std::fs::File::create(path).unwrap()),
+        None => Stdio::null(),
+    };
     cmd.args(args)
         .env_remove("TENCENTCLOUD_SECRET_ID")
         .env_remove("TENCENTCLOUD_SECRET_KEY")
-        .env("RUST_LOG", "warn")
+        .env("RUST_LOG", if log.is_some() { "info" } else { "warn" })
         .stdout(Stdio::piped())
-        .stderr(Stdio::null());
+        .stderr(stderr);
     for (k, v) in env {
         cmd.env(k, v);
     }
     let mut child = cmd.spawn().expect("binary starts");
     let stdout = child.stdout.take().unwrap();
     let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
+    let mut reader = BufReader::new(stdout);
+    reader.read_line(&mut line).unwrap();
     let addr = line
         .trim()
         .strip_prefix("tcss-emulator listening on ")
         .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
         .to_string();
+    // Keep reading stdout, so that the child never blocks on a full pipe.
+    std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
     Running { child, addr }
 }
 
 /// Runs the binary to completion with `args`.
 fn run_to_end(args: &[&str]) -> std::process::Output {
     Command::new(BIN).args(args).output().unwrap()
+}
+
+/// Asserts that `out` exited with `code` and that its stderr says `says`; returns stderr.
+fn failed_saying(out: &std::process::Output, code: i32, says: &str) -> String {
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(code), "{err}");
+    assert!(err.contains(says), "expected {says:?} in:\n{err}");
+    err
 }
 
 /// Sends SIGTERM and waits (bounded) for the exit status.
@@ -149,12 +173,7 @@ fn a_bad_fixture_file_stops_start_up_naming_file_record_and_field() {
         "--fixtures",
         file.to_str().unwrap(),
     ]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("bad.json: record 2 (Id 2): field `Nope`"),
-        "{err}"
-    );
+    failed_saying(&out, 2, "bad.json: record 2 (Id 2): field `Nope`");
 }
 
 #[test]
@@ -185,15 +204,18 @@ fn seed_pushes_files_through_the_admin_api_and_names_a_bad_record() {
     )
     .unwrap();
     let url = format!("http://{}", run.addr);
+    let seed = |token: &str, file: &std::path::Path| {
+        run_to_end(&[
+            "seed",
+            "--url",
+            &url,
+            "--admin-token",
+            token,
+            file.to_str().unwrap(),
+        ])
+    };
 
-    let out = run_to_end(&[
-        "seed",
-        "--url",
-        &url,
-        "--admin-token",
-        "tok",
-        good.to_str().unwrap(),
-    ]);
+    let out = seed("tok", &good);
     assert!(
         out.status.success(),
         "{}",
@@ -208,29 +230,10 @@ fn seed_pushes_files_through_the_admin_api_and_names_a_bad_record() {
     );
     assert_eq!(res["Response"]["ImageName"], "seeded");
 
-    let out = run_to_end(&[
-        "seed",
-        "--url",
-        &url,
-        "--admin-token",
-        "tok",
-        bad.to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("bad.json: record 2 (Id 602): field `VulCnt`"),
-        "{err}"
-    );
+    let out = seed("tok", &bad);
+    failed_saying(&out, 2, "bad.json: record 2 (Id 602): field `VulCnt`");
 
-    let out = run_to_end(&[
-        "seed",
-        "--url",
-        &url,
-        "--admin-token",
-        "wrong",
-        good.to_str().unwrap(),
-    ]);
+    let out = seed("wrong", &good);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(

@@ -15,19 +15,12 @@
 # Env: PYTHON (default python3), CARGO_TARGET_DIR (default <repo>/target).
 set -Eeuo pipefail
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-target="${CARGO_TARGET_DIR:-$root/target}"
-case "$target" in /*) ;; *) target="$root/$target" ;; esac
+# shellcheck source=scripts/sdk-common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/sdk-common.sh"
 python="${PYTHON:-python3}"
 reqdir="$root/sdk-tests/python"
 # Bump when the install steps below change, so existing venvs get redone.
 recipe=1
-
-fail() {
-  printf 'sdk-venv.sh: FAILED: %s\n' "$*" >&2
-  exit 1
-}
-trap 'fail "command failed (exit $?) at line $LINENO: $BASH_COMMAND"' ERR
 
 command -v "$python" >/dev/null 2>&1 || fail "'$python' not found (set PYTHON=...)"
 "$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 8) else 1)' ||
@@ -35,13 +28,7 @@ command -v "$python" >/dev/null 2>&1 || fail "'$python' not found (set PYTHON=..
 "$python" -c 'import venv, ensurepip' 2>/dev/null ||
   fail "$python lacks venv/ensurepip (Debian: apt-get install python3-venv)"
 
-mkdir -p "$target"
-
-# Serialise concurrent runs (e.g. two test processes) on the same target dir.
-if command -v flock >/dev/null 2>&1; then
-  exec 9>"$target/.sdk-venv.lock"
-  flock 9
-fi
+lock sdk-venv
 
 pyver="$("$python" -c 'import sys; print(sys.version)')"
 

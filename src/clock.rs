@@ -1,8 +1,10 @@
 //! The emulator's one notion of "now".
 //!
 //! Real time by default; tests can freeze it, set it or move it forward through the
-//! admin API, so that signature windows, rate-limit windows and (later) scan progress
-//! move without sleeping. Everything time-based reads [`Clock::now_ms`].
+//! admin API, so that rate-limit windows, scan progress and the journal's times move
+//! without sleeping. Everything time-based reads [`Clock::now_ms`], except the
+//! signature's 300 s window: clients sign with their machine's clock, so that window
+//! is checked against the machine's real time.
 
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 

@@ -1,7 +1,8 @@
 //! The command line. Every flag also reads an environment variable
 //! `TCSS_EMULATOR_<FLAG>`; repeatable flags take comma-separated values there.
 
-use std::net::SocketAddr;
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -59,9 +60,9 @@ pub struct SeedArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
-    /// Address to listen on; port 0 picks a free port (the bound address is printed).
-    #[arg(long, env = "TCSS_EMULATOR_LISTEN", default_value = "127.0.0.1:4577")]
-    pub listen: SocketAddr,
+    /// Address to listen on, HOST:PORT (an IP address or a host name such as localhost); port 0 picks a free port (the bound address is printed).
+    #[arg(long, env = "TCSS_EMULATOR_LISTEN", default_value = "127.0.0.1:4577", value_parser = ListenAddr::parse)]
+    pub listen: ListenAddr,
 
     /// SQLite database file (kept across restarts); default: in memory.
     #[arg(long, env = "TCSS_EMULATOR_DB")]
@@ -117,8 +118,86 @@ pub struct HealthArgs {
     pub url: Option<String>,
 
     /// The emulator's listen address (used when no URL is given).
-    #[arg(long, env = "TCSS_EMULATOR_LISTEN", default_value = "127.0.0.1:4577")]
-    pub listen: SocketAddr,
+    #[arg(long, env = "TCSS_EMULATOR_LISTEN", default_value = "127.0.0.1:4577", value_parser = ListenAddr::parse)]
+    pub listen: ListenAddr,
+}
+
+/// A listen address, `HOST:PORT`: an IP address (IPv6 in brackets) or a host name,
+/// resolved when the emulator binds (`localhost:4577` works as users expect).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListenAddr {
+    host: String,
+    port: u16,
+}
+
+impl ListenAddr {
+    /// Parses `HOST:PORT`; the error says what is expected.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let bad = |why: &str| {
+            format!(
+                "`{raw}` is not HOST:PORT ({why}); e.g. 127.0.0.1:4577, localhost:4577, [::1]:4577, 0.0.0.0:4577"
+            )
+        };
+        let (host, port) = raw.rsplit_once(':').ok_or_else(|| bad("no port"))?;
+        let port = port
+            .parse::<u16>()
+            .map_err(|_| bad("the port is not a number from 0 to 65535"))?;
+        let name_ok = |h: &str| {
+            !h.is_empty()
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b))
+        };
+        let host = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+            Some(v6) => v6
+                .parse::<Ipv6Addr>()
+                .map_err(|_| bad("not an IPv6 address in the brackets"))?
+                .to_string(),
+            None if name_ok(host) => host.to_string(),
+            None => return Err(bad("not an IP address or host name")),
+        };
+        Ok(Self { host, port })
+    }
+
+    /// `127.0.0.1:port`.
+    pub fn loopback(port: u16) -> Self {
+        Self {
+            host: Ipv4Addr::LOCALHOST.to_string(),
+            port,
+        }
+    }
+
+    /// The host as given (an IPv6 address without its brackets).
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// `http://HOST:PORT` to reach it from this machine: an unspecified address
+    /// (`0.0.0.0`, `::`) is reached on loopback.
+    pub fn local_url(&self) -> String {
+        match self.host.parse::<IpAddr>() {
+            Ok(IpAddr::V4(ip)) if ip.is_unspecified() => {
+                format!("http://{}:{}", Ipv4Addr::LOCALHOST, self.port)
+            }
+            Ok(IpAddr::V6(ip)) if ip.is_unspecified() => {
+                format!("http://[{}]:{}", Ipv6Addr::LOCALHOST, self.port)
+            }
+            _ => format!("http://{self}"),
+        }
+    }
+}
+
+impl fmt::Display for ListenAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.host.contains(':') {
+            write!(f, "[{}]:{}", self.host, self.port)
+        } else {
+            write!(f, "{}:{}", self.host, self.port)
+        }
+    }
 }
 
 impl HealthArgs {
@@ -126,19 +205,34 @@ impl HealthArgs {
     pub fn health_url(&self) -> String {
         let base = match &self.url {
             Some(url) => url.trim_end_matches('/').to_string(),
-            None => {
-                let mut addr = self.listen;
-                if addr.ip().is_unspecified() {
-                    addr.set_ip(if addr.is_ipv4() {
-                        std::net::Ipv4Addr::LOCALHOST.into()
-                    } else {
-                        std::net::Ipv6Addr::LOCALHOST.into()
-                    });
-                }
-                format!("http://{addr}")
-            }
+            None => self.listen.local_url(),
         };
         format!("{base}/_emulator/health")
+    }
+}
+
+/// Where the accepted credentials came from (logged at start-up: which one is in use
+/// is otherwise invisible, and the SDK's variables replace the built-in pair).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialSource {
+    /// `--credential` / `TCSS_EMULATOR_CREDENTIAL`.
+    Flags,
+    /// `TENCENTCLOUD_SECRET_ID` / `TENCENTCLOUD_SECRET_KEY`.
+    SdkEnvironment,
+    /// [`BUILTIN_SECRET_ID`] / [`BUILTIN_SECRET_KEY`].
+    BuiltIn,
+}
+
+impl CredentialSource {
+    /// Says where the credentials came from, for the start-up log.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Flags => "--credential (TCSS_EMULATOR_CREDENTIAL)",
+            Self::SdkEnvironment => {
+                "TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY (the SDKs' variables; they replace the built-in pair)"
+            }
+            Self::BuiltIn => "the built-in pair (no --credential, no TENCENTCLOUD_SECRET_ID/_KEY)",
+        }
     }
 }
 
@@ -146,20 +240,34 @@ impl ServeArgs {
     /// The credentials to accept: the flags; else the SDKs' environment variables;
     /// else the built-in pair.
     pub fn effective_credentials(&self, env: impl Fn(&str) -> Option<String>) -> Vec<Credential> {
+        self.credentials_and_source(env).0
+    }
+
+    /// [`Self::effective_credentials`] with where they came from.
+    pub fn credentials_and_source(
+        &self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> (Vec<Credential>, CredentialSource) {
         if !self.credentials.is_empty() {
-            return self.credentials.clone();
+            return (self.credentials.clone(), CredentialSource::Flags);
         }
         let from_env = env("TENCENTCLOUD_SECRET_ID")
             .zip(env("TENCENTCLOUD_SECRET_KEY"))
             .filter(|(id, key)| !id.is_empty() && !key.is_empty());
-        let (id, key) =
-            from_env.unwrap_or_else(|| (BUILTIN_SECRET_ID.into(), BUILTIN_SECRET_KEY.into()));
-        vec![Credential {
+        let (source, (id, key)) = match from_env {
+            Some(pair) => (CredentialSource::SdkEnvironment, pair),
+            None => (
+                CredentialSource::BuiltIn,
+                (BUILTIN_SECRET_ID.into(), BUILTIN_SECRET_KEY.into()),
+            ),
+        };
+        let credential = Credential {
             secret_id: id,
             secret_key: crate::signature::SecretKey::new(key),
             account: crate::signature::DEFAULT_ACCOUNT.into(),
             token: None,
-        }]
+        };
+        (vec![credential], source)
     }
 }
 
@@ -224,15 +332,64 @@ mod tests {
 
     #[test]
     fn health_url_reaches_an_unspecified_address_on_loopback() {
-        let h = HealthArgs {
-            url: None,
-            listen: "0.0.0.0:4577".parse().unwrap(),
+        let health = |url: Option<&str>, listen: &str| HealthArgs {
+            url: url.map(str::to_string),
+            listen: ListenAddr::parse(listen).unwrap(),
         };
-        assert_eq!(h.health_url(), "http://127.0.0.1:4577/_emulator/health");
-        let h = HealthArgs {
-            url: Some("http://x:1/".into()),
-            listen: "0.0.0.0:1".parse().unwrap(),
-        };
+        for (listen, url) in [
+            ("0.0.0.0:4577", "http://127.0.0.1:4577/_emulator/health"),
+            ("[::]:4577", "http://[::1]:4577/_emulator/health"),
+            ("localhost:4606", "http://localhost:4606/_emulator/health"),
+            ("[::1]:1", "http://[::1]:1/_emulator/health"),
+        ] {
+            assert_eq!(health(None, listen).health_url(), url);
+        }
+        let h = health(Some("http://x:1/"), "0.0.0.0:1");
         assert_eq!(h.health_url(), "http://x:1/_emulator/health");
+    }
+
+    #[test]
+    fn listen_takes_host_names_and_says_what_it_expects_otherwise() {
+        for good in [
+            "localhost:4606",
+            "127.0.0.1:0",
+            "[::1]:4577",
+            "my-host.local:80",
+        ] {
+            assert_eq!(ListenAddr::parse(good).unwrap().to_string(), good);
+        }
+        let a = serve(&["--listen", "localhost:4606"]);
+        assert_eq!((a.listen.host(), a.listen.port()), ("localhost", 4606));
+        for bad in [
+            "localhost",
+            "localhost:http",
+            ":4577",
+            "::1:4577",
+            "a b:1",
+            "[x]:1",
+            "h:70000",
+        ] {
+            let err = ListenAddr::parse(bad).unwrap_err();
+            assert!(err.contains("HOST:PORT") && err.contains(bad), "{err}");
+        }
+    }
+
+    #[test]
+    fn the_credential_source_is_known() {
+        let env = |k: &str| match k {
+            "TENCENTCLOUD_SECRET_ID" => Some("envid".to_string()),
+            "TENCENTCLOUD_SECRET_KEY" => Some("envkey".to_string()),
+            _ => None,
+        };
+        assert_eq!(
+            serve(&[]).credentials_and_source(env).1,
+            CredentialSource::SdkEnvironment
+        );
+        assert_eq!(
+            serve(&[]).credentials_and_source(|_| None).1,
+            CredentialSource::BuiltIn
+        );
+        let flags = serve(&["--credential", "x:y"]).credentials_and_source(env);
+        assert_eq!(flags.1, CredentialSource::Flags);
     }
 }

@@ -188,6 +188,18 @@ impl ApiError {
         )
     }
 
+    /// A JSON value that is not a string where the spec says `string`, worded as the
+    /// gateway words it (seen through the Python SDK for an element of a string list).
+    pub fn not_a_string(path: &str) -> Self {
+        Self::new(
+            ErrorCode::InvalidParameter,
+            format!(
+                "The value type of parameter `{path}` is wrong. The parameter type should be `string`"
+            ),
+            format!("参数 `{path}` 取值类型错误。参数类型应为 `string`"),
+        )
+    }
+
     pub fn invalid_parameter(en: impl Into<String>, zh: impl Into<String>) -> Self {
         Self::new(ErrorCode::InvalidParameter, en.into(), zh.into())
     }
@@ -208,11 +220,14 @@ impl ApiError {
         )
     }
 
-    pub fn no_such_version(version: &str, service: &str) -> Self {
+    /// `version` was asked; `service` has `known` (e.g. `2020-11-01`).
+    pub fn no_such_version(version: &str, service: &str, known: &str) -> Self {
         Self::new(
             ErrorCode::NoSuchVersion,
-            format!("The specified api version=`{version}` does not exist in service=`{service}`."),
-            format!("服务`{service}`不存在版本`{version}`。"),
+            format!(
+                "The specified api version=`{version}` does not exist in service=`{service}`; its version is `{known}`."
+            ),
+            format!("服务`{service}`不存在版本`{version}`，其版本为`{known}`。"),
         )
     }
 
@@ -277,6 +292,15 @@ impl ApiError {
             format!(
                 "签名过期，请重新请求（时间戳与服务器时间相差{skew_seconds}秒，最多允许300秒）。"
             ),
+        )
+    }
+
+    /// The credential is temporary and the call sent no token at all.
+    pub fn token_missing() -> Self {
+        Self::new(
+            ErrorCode::TokenFailure,
+            "The request carries no token, but its SecretId belongs to a temporary credential: send the credential's token as `X-TC-Token` (or `Token`).",
+            "请求未携带Token，但其SecretId属于临时密钥：请以`X-TC-Token`（或`Token`）发送该密钥的Token。",
         )
     }
 

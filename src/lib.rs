@@ -88,9 +88,18 @@ pub fn build_state_with(
     let store =
         Store::open(args.db.as_deref())?.with_renderer(actions::registry::images::renderer())?;
     store.upsert_document(&startup.images, &startup.records)?;
+    let (credentials, source) = args.credentials_and_source(env);
+    let credentials = signature::Credentials::new(credentials);
+    // Which credentials are accepted is otherwise invisible (the SDKs' variables replace
+    // the built-in pair): SecretIds only, never keys.
+    tracing::info!(
+        secret_ids = %credentials.secret_ids(),
+        "accepting the credentials of {}",
+        source.describe()
+    );
     Ok(AppState::new(Inner {
         store: Arc::new(store),
-        credentials: signature::Credentials::new(args.effective_credentials(env)),
+        credentials,
         signature_mode: args.signature,
         limiter: ratelimit::RateLimiter::new(args.rate_limit),
         clock: Arc::new(clock::Clock::new()),
@@ -145,7 +154,11 @@ pub async fn serve(
                     let app = app.clone();
                     async move { Ok::<_, std::convert::Infallible>(app.call(req).await) }
                 });
+                // A client that half-closes after its request still gets the answer
+                // (RFC 9112 §9.6): without `half_close`, hyper drops the connection
+                // when it reads the EOF while the request is being handled.
                 let conn = http1::Builder::new()
+                    .half_close(true)
                     .timer(TokioTimer::new())
                     .header_read_timeout(HEADER_READ_TIMEOUT)
                     .max_buf_size(MAX_HEAD_BYTES)

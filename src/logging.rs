@@ -108,12 +108,16 @@ pub struct Call<'a> {
     pub secret_id: &'a str,
     pub code: &'a str,
     pub latency_us: u64,
+    /// For a refused call: what helps its diagnosis (the accepted SecretIds, where the
+    /// computed string to sign is), as a last `hint=` field.
+    pub hint: Option<&'a str>,
 }
 
 /// The target (module path) of the line per call, for `RUST_LOG` filters.
 const CALL_TARGET: &str = "tcss_emulator::api";
 
-/// Logs one call at INFO: `call request_id=… action=… secret_id=… code=… latency_us=…`.
+/// Logs one call at INFO: `call request_id=… action=… secret_id=… code=… latency_us=…`
+/// (and `hint=…` for a refused call that has one).
 ///
 /// Written straight into the installed gathering sink, in the same format `tracing`'s
 /// formatter writes (the line per call is the one log line on the hot path: going
@@ -140,6 +144,7 @@ pub fn call_line(call: &Call<'_>) {
             secret_id = %Plain(call.secret_id),
             code = %Plain(call.code),
             latency_us = call.latency_us,
+            hint = call.hint.map(Plain).map(tracing::field::display),
             "call"
         ),
     }
@@ -191,7 +196,7 @@ impl LineBuf {
                 .unwrap_or_default();
         }
         self.text.clear();
-        let _ = writeln!(
+        let _ = write!(
             self.text,
             "{}.{:06}Z  INFO {CALL_TARGET}: call request_id={} action={} secret_id={} code={} latency_us={}",
             self.prefix,
@@ -202,6 +207,10 @@ impl LineBuf {
             Plain(call.code),
             call.latency_us
         );
+        if let Some(hint) = call.hint {
+            let _ = write!(self.text, " hint={}", Plain(hint));
+        }
+        self.text.push('\n');
     }
 }
 
@@ -310,18 +319,23 @@ mod tests {
         assert!(out.text().len() > BATCH_BYTES);
     }
 
-    #[test]
-    fn the_line_per_call_is_written_as_the_formatter_writes_it() {
-        let id = uuid::Uuid::nil();
+    /// The line per call of a Detail call by `secret_id` that came to `code`.
+    fn line_of(secret_id: &str, code: &str, latency_us: u64, hint: Option<&str>) -> String {
         let mut line = LineBuf::default();
         line.format(&Call {
-            request_id: &id,
+            request_id: &uuid::Uuid::nil(),
             action: "DescribeAssetImageRegistryDetail",
-            secret_id: "AKID\"x y",
-            code: "Success",
-            latency_us: 42,
+            secret_id,
+            code,
+            latency_us,
+            hint,
         });
-        let text = &line.text;
+        line.text
+    }
+
+    #[test]
+    fn the_line_per_call_is_written_as_the_formatter_writes_it() {
+        let text = &line_of("AKID\"x y", "Success", 42, None);
         let (time, rest) = text.split_once("  ").unwrap();
         // 2026-11-29T03:12:39.841081Z
         assert_eq!(time.len(), 27, "{text}");
@@ -330,6 +344,22 @@ mod tests {
             rest,
             "INFO tcss_emulator::api: call request_id=00000000-0000-0000-0000-000000000000 \
              action=DescribeAssetImageRegistryDetail secret_id=\"AKID\\\"x y\" code=Success latency_us=42\n"
+        );
+    }
+
+    #[test]
+    fn a_refused_call_line_ends_with_its_hint() {
+        let text = line_of(
+            "AKIDnope",
+            "AuthFailure.SecretIdNotFound",
+            7,
+            Some("accepted SecretIds: AKIDa,AKIDb"),
+        );
+        assert!(
+            text.ends_with(
+                " code=AuthFailure.SecretIdNotFound latency_us=7 hint=\"accepted SecretIds: AKIDa,AKIDb\"\n"
+            ),
+            "{text}"
         );
     }
 

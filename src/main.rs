@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use tcss_emulator::config::{Cli, Command, HealthArgs, SeedArgs, ServeArgs};
+use tcss_emulator::config::{Cli, Command, HealthArgs, ListenAddr, SeedArgs, ServeArgs};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -59,10 +59,10 @@ fn serve(args: ServeArgs, log: &tcss_emulator::logging::LogSink) -> ExitCode {
     let log = log.clone();
     rt.block_on(async move {
         log.spawn_flusher();
-        let listener = match TcpListener::bind(args.listen).await {
+        let listener = match bind(&args.listen).await {
             Ok(l) => l,
             Err(e) => {
-                eprintln!("tcss-emulator: cannot listen on {}: {e}", args.listen);
+                eprintln!("tcss-emulator: {e}");
                 return ExitCode::FAILURE;
             }
         };
@@ -76,13 +76,9 @@ fn serve(args: ServeArgs, log: &tcss_emulator::logging::LogSink) -> ExitCode {
         if !addr.ip().is_loopback() && args.admin_token.is_none() {
             tracing::warn!(%addr, "listening beyond loopback without --admin-token: anyone who can reach this port can change the emulator's data");
         }
-        let shutdown = match shutdown_signal() {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("tcss-emulator: cannot handle signals: {e}");
-                return ExitCode::FAILURE;
-            }
-        };
+        // Signal handlers before the line tools wait for: a SIGTERM sent as soon as it
+        // is read must stop the emulator cleanly, not kill it.
+        let shutdown = shutdown_signal();
         // The one line tools wait for (stdout, flushed by println!).
         println!("tcss-emulator listening on {addr}");
         match tcss_emulator::serve(listener, state, shutdown).await {
@@ -98,32 +94,57 @@ fn serve(args: ServeArgs, log: &tcss_emulator::logging::LogSink) -> ExitCode {
     })
 }
 
-/// A future that completes on SIGINT or SIGTERM. The handlers are installed here,
-/// before it is first polled, so that a signal sent as soon as the readiness line is
-/// out still stops the emulator cleanly (not by the signal's default action).
-#[cfg(unix)]
-fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut int = signal(SignalKind::interrupt())?;
-    let mut term = signal(SignalKind::terminate())?;
-    Ok(async move {
-        tokio::select! {
-            _ = int.recv() => {},
-            _ = term.recv() => {},
-        }
-        tracing::info!("shutting down");
-    })
+/// Binds `listen`, resolving a host name (`localhost:4577`): the first of its
+/// addresses that binds.
+async fn bind(listen: &ListenAddr) -> Result<TcpListener, String> {
+    let addrs: Vec<std::net::SocketAddr> = tokio::net::lookup_host((listen.host(), listen.port()))
+        .await
+        .map_err(|e| {
+            format!(
+                "cannot listen on {listen}: cannot resolve `{}`: {e} (a numeric address such as 127.0.0.1:{} needs no lookup)",
+                listen.host(),
+                listen.port()
+            )
+        })?
+        .collect();
+    TcpListener::bind(&addrs[..])
+        .await
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))
 }
 
-/// A future that completes on Ctrl-C.
+/// Installs the SIGINT and SIGTERM handlers now (not when first polled) and completes
+/// on either signal.
+#[cfg(unix)]
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let int = signal(SignalKind::interrupt());
+    let term = signal(SignalKind::terminate());
+    async move {
+        let wait = |s: std::io::Result<tokio::signal::unix::Signal>| async move {
+            match s {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            () = wait(int) => {},
+            () = wait(term) => {},
+        }
+        tracing::info!("shutting down");
+    }
+}
+
+/// Completes on Ctrl-C.
 #[cfg(not(unix))]
-fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
-    Ok(async {
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
         tracing::info!("shutting down");
-    })
+    }
 }
 
 fn health(args: &HealthArgs) -> ExitCode {
@@ -157,8 +178,8 @@ fn health(args: &HealthArgs) -> ExitCode {
     }
 }
 
-/// `seed`: checks each file locally (errors name file, record and field), then
-/// upserts it through `POST /_emulator/fixtures`.
+/// `seed`: checks every file locally first (errors name file, record and field) and
+/// sends none when any is bad; then upserts each through `POST /_emulator/fixtures`.
 fn seed(args: &SeedArgs) -> ExitCode {
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -178,54 +199,72 @@ fn seed(args: &SeedArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // 1. Every file checked, every problem reported; nothing sent if any is bad.
+    let mut checked = Vec::with_capacity(args.files.len());
+    let mut bad = 0;
     for file in &args.files {
         let name = file.display().to_string();
-        let text = match std::fs::read_to_string(file) {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("seed: {name}: cannot read: {e}");
-                return ExitCode::from(2);
-            }
-        };
-        let records = match tcss_emulator::resources::fixtures::parse(&name, &text) {
-            Ok(r) => r.len(),
+        let parsed = std::fs::read_to_string(file)
+            .map_err(|e| format!("{name}: cannot read: {e}"))
+            .and_then(|text| {
+                tcss_emulator::resources::fixtures::parse(&name, &text)
+                    .map(|records| (text, records.len()))
+                    .map_err(|e| e.to_string())
+            });
+        match parsed {
+            Ok((text, records)) => checked.push((name, text, records)),
             Err(e) => {
                 eprintln!("seed: {e}");
-                return ExitCode::from(2);
+                bad += 1;
             }
-        };
-        let mut req = client.post(&url).body(text);
+        }
+    }
+    if bad > 0 {
+        eprintln!(
+            "seed: nothing sent: {bad} of {} files are bad (every file is checked before any is sent)",
+            args.files.len()
+        );
+        return ExitCode::from(2);
+    }
+    // 2. Each file in order; a failure names the files not sent.
+    for (i, (name, text, records)) in checked.iter().enumerate() {
+        let mut req = client.post(&url).body(text.clone());
         if let Some(token) = &args.admin_token {
             req = req.bearer_auth(token);
         }
-        let outcome = rt.block_on(async {
-            let res = req
-                .send()
-                .await
-                .map_err(|e| format!("cannot reach {url}: {e}"))?;
-            let status = res.status();
-            let body: serde_json::Value = res.json().await.unwrap_or_default();
-            if status.is_success() {
-                Ok(())
-            } else {
-                let message = body["error"]["message"]
-                    .as_str()
-                    .unwrap_or("no message")
-                    .trim_start_matches("request body: ")
-                    .to_string();
-                Err(format!(
-                    "rejected by the emulator (HTTP {}): {message}",
-                    status.as_u16()
-                ))
-            }
-        });
-        match outcome {
+        match rt.block_on(send_seed(req, &url)) {
             Ok(()) => println!("{name}: {records} records upserted"),
             Err(e) => {
                 eprintln!("seed: {name}: {e}");
+                let rest: Vec<&str> = checked[i + 1..].iter().map(|(n, ..)| n.as_str()).collect();
+                if !rest.is_empty() {
+                    eprintln!("seed: not sent: {}", rest.join(", "));
+                }
                 return ExitCode::FAILURE;
             }
         }
     }
     ExitCode::SUCCESS
+}
+
+/// Sends one fixture document; the emulator's refusal as a message.
+async fn send_seed(req: reqwest::RequestBuilder, url: &str) -> Result<(), String> {
+    let res = req
+        .send()
+        .await
+        .map_err(|e| format!("cannot reach {url}: {e}"))?;
+    let status = res.status();
+    let body: serde_json::Value = res.json().await.unwrap_or_default();
+    if status.is_success() {
+        return Ok(());
+    }
+    let message = body["error"]["message"]
+        .as_str()
+        .unwrap_or("no message")
+        .trim_start_matches("request body: ")
+        .to_string();
+    Err(format!(
+        "rejected by the emulator (HTTP {}): {message}",
+        status.as_u16()
+    ))
 }

@@ -37,7 +37,7 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 
 use crate::app::AppState;
-use crate::config::ServeArgs;
+use crate::config::{ListenAddr, ServeArgs};
 use crate::resources::fixtures;
 use crate::signature::{Credential, Mode, SecretKey, tc3};
 use crate::{StartError, build_state_with};
@@ -70,7 +70,7 @@ impl Default for Builder {
     fn default() -> Self {
         Self {
             args: ServeArgs {
-                listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+                listen: ListenAddr::loopback(0),
                 db: None,
                 fixtures: Vec::new(),
                 credentials: Vec::new(),
@@ -244,7 +244,9 @@ impl Emulator {
     /// holds `Error` when the call failed).
     pub async fn call(&self, action: &str, params: Value) -> Result<Value, reqwest::Error> {
         let body = serde_json::to_vec(&params).unwrap_or_default();
-        let ts = self.state.clock.now_secs();
+        // Signed with the machine's clock, as the SDKs sign: the emulator checks the
+        // signature's window against real time, whatever its own clock says.
+        let ts = chrono::Utc::now().timestamp();
         let auth = tc3::authorization_header(
             &self.secret_id,
             &self.secret_key,

@@ -1,10 +1,11 @@
 //! Signature verification (TC3 and legacy) on arbitrary requests, in every mode.
-//! Invariants: never panics; skip mode accepts everything; whatever strict mode
-//! accepts, verify mode accepts too.
+//! Invariants: never panics; skip mode accepts everything but a known temporary
+//! credential without its token; whatever strict mode accepts, verify mode accepts too.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use tcss_emulator::api::request::{self, BodyKind};
+use tcss_emulator::error::ErrorCode;
 use tcss_emulator::signature::{self, Mode, SignedParts, tc3};
 
 fuzz_target!(|data: &[u8]| {
@@ -34,7 +35,9 @@ fuzz_target!(|data: &[u8]| {
     };
     let creds = tcss_emulator_fuzz::credentials();
     let now = tcss_emulator_fuzz::NOW;
-    assert!(signature::verify(&parts, creds, Mode::Skip, now).is_ok());
+    if let Err(refusal) = signature::verify(&parts, creds, Mode::Skip, now) {
+        assert_eq!(refusal.error.code, ErrorCode::TokenFailure, "skip mode refused");
+    }
     let strict = signature::verify(&parts, creds, Mode::Strict, now);
     let verify = signature::verify(&parts, creds, Mode::Verify, now);
     if let Ok(caller) = strict {

@@ -100,3 +100,19 @@ def test_error_message_follows_language(emulator, kit, code, make):
         messages[lang] = kit.sdk_error(code, _detail, kit, client, record_id).message
     assert messages["en-US"] != messages["zh-CN"], "same %s message in both languages: %r" % (code, messages)
     assert messages["en-US"].isascii(), "en-US message is not ASCII: %r" % messages["en-US"]
+
+
+def test_moving_the_emulator_clock_an_hour_does_not_expire_sdk_signatures(spawn_emulator, kit, monkeypatch, documented):
+    """The SDKs sign with the machine's clock: the 300 s window is checked against
+    real time, whatever the emulator's clock says (README, The clock)."""
+    emu = spawn_emulator()
+    status, _, raw = emu.admin("POST", "/_emulator/clock", {"advance_seconds": 3600})
+    assert status == 200, raw
+    for method, sign_method in ALL_WAYS:
+        client = kit.make_client(emu, method=method, sign_method=sign_method)
+        assert _detail(kit, client).ImageDigest == documented[5427]["ImageDigest"], (method, sign_method)
+    # An old timestamp is still refused, and so is one signed with the emulator's time.
+    for skew in (-600, 3600):
+        client = kit.make_client(emu)
+        _clock_shifted_by(monkeypatch, skew)
+        kit.sdk_error("AuthFailure.SignatureExpire", _detail, kit, client)

@@ -153,4 +153,4 @@ def test_seed_reports_a_bad_record_by_file_record_and_field(spawn_emulator, kit)
         assert resp.ImageName == "seeded"
         rejected = subprocess.run(base + [bad], capture_output=True, text=True, env=kit.child_env(), timeout=30)
         assert rejected.returncode != 0
-        assert "bad.json: record 1 (Id 952): field `Bogus`" in rejected.stderr, rejected.stderr
+        assert "bad.json: record 2 (Id 952): field `Bogus`" in rejected.stderr, rejected.stderr

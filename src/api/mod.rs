@@ -22,7 +22,7 @@ use uuid::Uuid;
 
 use crate::actions;
 use crate::app::AppState;
-use crate::error::{ApiError, Language};
+use crate::error::{ApiError, ErrorCode, Language};
 use crate::faults::Effect;
 use crate::journal::Entry;
 use crate::signature::{self, Caller, SignedParts};
@@ -75,12 +75,18 @@ pub async fn handle(State(app): State<AppState>, req: Request) -> Response {
         .as_ref()
         .map(|c| c.secret_id.clone())
         .or(outcome.claimed_secret_id.take());
+    let hint = envelope
+        .result
+        .as_ref()
+        .err()
+        .and_then(|e| refusal_hint(&app, e.code));
     crate::logging::call_line(&crate::logging::Call {
         request_id: &request_id,
         action: outcome.action.as_deref().unwrap_or("-"),
         secret_id: secret_id.as_deref().unwrap_or("-"),
         code,
         latency_us: u64::try_from(latency.as_micros()).unwrap_or(u64::MAX),
+        hint: hint.as_deref(),
     });
     app.metrics.observe(
         outcome.known_action.unwrap_or("-"),
@@ -108,6 +114,25 @@ pub async fn handle(State(app): State<AppState>, req: Request) -> Response {
     envelope.into_response()
 }
 
+/// What the log line of a refused call adds, pointing at the diagnosis the emulator
+/// has: the SecretIds it accepts, or where its canonical request and string to sign are.
+fn refusal_hint(app: &AppState, code: ErrorCode) -> Option<String> {
+    match code {
+        ErrorCode::SecretIdNotFound => Some(format!(
+            "accepted SecretIds: {} (see the start-up log for their source)",
+            app.credentials.secret_ids()
+        )),
+        ErrorCode::SignatureFailure if app.journal.enabled() => Some(format!(
+            "the canonical request and string to sign the emulator computed: GET /_emulator/requests?code={}",
+            code.as_str()
+        )),
+        ErrorCode::SignatureFailure => Some(
+            "the journal, which keeps the computed canonical request and string to sign, is off (--journal-size 0)".into(),
+        ),
+        _ => None,
+    }
+}
+
 /// A response whose body fails at once: hyper closes the connection without an
 /// answer, which clients see as a network error.
 fn dropped_connection() -> Response {
@@ -116,6 +141,13 @@ fn dropped_connection() -> Response {
             "fault injection: connection dropped",
         ))
     })))
+}
+
+/// The machine's real time, in seconds since the Unix epoch (what clients sign with).
+fn machine_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 /// How long a client may take to send its body once the head has arrived.
@@ -316,7 +348,10 @@ async fn run(
         .iter()
         .copied()
         .find(|s| s.version == version)
-        .ok_or_else(|| ApiError::no_such_version(version, spec::tcss().name))?;
+        .ok_or_else(|| {
+            let known: Vec<&str> = spec::SERVICES.iter().map(|s| s.version).collect();
+            ApiError::no_such_version(version, spec::tcss().name, &known.join("`, `"))
+        })?;
     let action = svc
         .action(action_name)
         .ok_or_else(|| ApiError::invalid_action(action_name))?;
@@ -333,11 +368,13 @@ async fn run(
         token: tc.token.as_deref(),
         params: &tc.pairs,
     };
+    // The 300 s window is the machine's real time, not the emulator clock: clients sign
+    // with their machine's clock, and moving emulator time must not expire them.
     let caller = match signature::verify(
         &signed,
         &app.credentials,
         app.signature_mode,
-        app.clock.now_secs(),
+        machine_secs(),
     ) {
         Ok(caller) => caller,
         Err(refusal) => {

@@ -4,7 +4,7 @@
 //! types the resource is shown as (without regard to case: `ClusterID` and
 //! `ClusterId` are one field, stored under the first type's spelling), checked
 //! against those types. A bad record rejects the document, naming file, record
-//! (counted from 0, as `images`), identifier and field.
+//! (counted from 1, as `images`), identifier and field.
 
 use std::path::{Path, PathBuf};
 
@@ -79,7 +79,7 @@ pub fn parse(source: &str, text: &str) -> Result<Document, FixtureError> {
         };
         for (i, item) in items.into_iter().enumerate() {
             let record = parse_record(res, item).map_err(|(id, field, message)| FixtureError {
-                record: Some(i),
+                record: Some(i + 1),
                 id: id.as_ref().and_then(RecordId::of),
                 field,
                 ..err(None, format!("{key}: {message}"))
@@ -243,7 +243,7 @@ mod tests {
             r#"{"clusters": [{"ClusterId": "cls-a", "ClusterNodeNum": "x"}]}"#,
         )
         .unwrap_err();
-        assert_eq!(e.record, Some(0));
+        assert_eq!(e.record, Some(1));
         assert_eq!(e.id, Some(RecordId::Str("cls-a".into())));
         assert_eq!(e.field.as_deref(), Some("ClusterNodeNum"));
         let e = parse("f.json", r#"{"clusters": [{"Nope": 1, "ClusterId": "c"}]}"#).unwrap_err();

@@ -4,14 +4,13 @@
 //! `verify` takes everything it needs as arguments (the request parts, the known
 //! credentials, the mode and `now`), so it is tested without a server.
 
+mod credentials;
 pub mod legacy;
 pub mod tc3;
 
-use std::collections::HashMap;
-use std::fmt;
-use std::sync::{Arc, Mutex};
-
 use crate::error::ApiError;
+use credentials::check_token;
+pub use credentials::{Credential, Credentials, DEFAULT_ACCOUNT, SecretKey};
 
 /// How strictly signatures are checked (`--signature`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -23,110 +22,6 @@ pub enum Mode {
     Strict,
     /// Accept any signature (the SecretId is still read, for rate limits and accounts).
     Skip,
-}
-
-/// The account records belong to when a credential names none.
-pub const DEFAULT_ACCOUNT: &str = "default";
-
-/// A secret key; `Debug` never shows it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SecretKey(String);
-
-impl SecretKey {
-    pub fn new(key: impl Into<String>) -> Self {
-        Self(key.into())
-    }
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for SecretKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SecretKey(***)")
-    }
-}
-
-/// One accepted key pair.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Credential {
-    pub secret_id: String,
-    pub secret_key: SecretKey,
-    pub account: String,
-    /// A session token: when set, calls must send it (`X-TC-Token` / `Token`).
-    pub token: Option<String>,
-}
-
-impl Credential {
-    /// Parses `SECRET_ID:SECRET_KEY[:ACCOUNT[:TOKEN]]`.
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        let mut parts = raw.splitn(4, ':');
-        let id = parts.next().unwrap_or_default().trim();
-        let key = parts.next().unwrap_or_default().trim();
-        if id.is_empty() || key.is_empty() {
-            return Err(format!(
-                "credential `{}` is not SECRET_ID:SECRET_KEY[:ACCOUNT[:TOKEN]]",
-                id
-            ));
-        }
-        let account = parts.next().map(str::trim).filter(|a| !a.is_empty());
-        let token = parts.next().map(str::trim).filter(|t| !t.is_empty());
-        Ok(Self {
-            secret_id: id.to_string(),
-            secret_key: SecretKey::new(key),
-            account: account.unwrap_or(DEFAULT_ACCOUNT).to_string(),
-            token: token.map(str::to_string),
-        })
-    }
-}
-
-/// A TC3 signing key derived for one (date, service), as a keyed HMAC:
-/// `(date, service, keyed)`.
-type DerivedKey = (String, String, tc3::HmacSha256);
-
-/// The credentials the emulator accepts, by SecretId.
-#[derive(Debug, Clone, Default)]
-pub struct Credentials {
-    by_id: HashMap<String, Credential>,
-    /// The last TC3 key derived per SecretId: a key changes once a day, so the four
-    /// HMACs of its derivation are done once, not per request.
-    derived: Arc<Mutex<HashMap<String, DerivedKey>>>,
-}
-
-impl Credentials {
-    pub fn new(list: impl IntoIterator<Item = Credential>) -> Self {
-        Self {
-            by_id: list.into_iter().map(|c| (c.secret_id.clone(), c)).collect(),
-            derived: Arc::default(),
-        }
-    }
-
-    /// The TC3 signing key of `credential` for `date` and `service`.
-    fn signing_key(&self, credential: &Credential, date: &str, service: &str) -> tc3::HmacSha256 {
-        let mut cache = self.derived.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((d, s, keyed)) = cache.get(&credential.secret_id)
-            && d == date
-            && s == service
-        {
-            return keyed.clone();
-        }
-        let keyed = tc3::keyed(&tc3::signing_key(
-            credential.secret_key.expose(),
-            date,
-            service,
-        ));
-        cache.insert(
-            credential.secret_id.clone(),
-            (date.to_string(), service.to_string(), keyed.clone()),
-        );
-        keyed
-    }
-    pub fn get(&self, secret_id: &str) -> Option<&Credential> {
-        self.by_id.get(secret_id)
-    }
-    pub fn iter(&self) -> impl Iterator<Item = &Credential> {
-        self.by_id.values()
-    }
 }
 
 /// The parts of a request that signatures cover, as received.
@@ -203,7 +98,8 @@ pub const MAX_SKEW_SECONDS: i64 = 300;
 pub const SERVICE: &str = "tcss";
 
 /// Verifies the request's signature (TC3 when `Authorization` is present, legacy when
-/// a `Signature` parameter is) and returns the caller.
+/// a `Signature` parameter is) and returns the caller. `now_secs` is the machine's real
+/// time (clients sign with theirs), never the emulator clock.
 pub fn verify(
     parts: &SignedParts<'_>,
     credentials: &Credentials,
@@ -211,7 +107,7 @@ pub fn verify(
     now_secs: i64,
 ) -> Result<Caller, Refusal> {
     if mode == Mode::Skip {
-        return Ok(skipped_caller(parts, credentials));
+        return skipped_caller(parts, credentials).map_err(Refusal::from);
     }
     match parts.authorization {
         Some(auth) => verify_tc3(parts, auth, credentials, mode, now_secs),
@@ -239,13 +135,18 @@ pub fn claimed_secret_id<'a>(parts: &SignedParts<'a>) -> Option<&'a str> {
 }
 
 /// In skip mode the caller is still named: by the Credential scope, or by `SecretId`.
-fn skipped_caller(parts: &SignedParts<'_>, credentials: &Credentials) -> Caller {
+/// The signature is not checked, but a known credential's session token still is: it
+/// is part of the credential, not of the signature.
+fn skipped_caller(parts: &SignedParts<'_>, credentials: &Credentials) -> Result<Caller, ApiError> {
     let secret_id = claimed_secret_id(parts).unwrap_or("anonymous").to_string();
-    let account = credentials
-        .get(&secret_id)
+    let credential = credentials.get(&secret_id);
+    if let Some(credential) = credential {
+        check_token(credential, parts.token)?;
+    }
+    let account = credential
         .map_or(DEFAULT_ACCOUNT, |c| c.account.as_str())
         .to_string();
-    Caller { secret_id, account }
+    Ok(Caller { secret_id, account })
 }
 
 /// Parses the timestamp and checks the 300-second window.
@@ -268,13 +169,6 @@ fn lookup<'c>(credentials: &'c Credentials, secret_id: &str) -> Result<&'c Crede
     credentials
         .get(secret_id)
         .ok_or_else(ApiError::secret_id_not_found)
-}
-
-fn check_token(credential: &Credential, sent: Option<&str>) -> Result<(), ApiError> {
-    match &credential.token {
-        Some(expected) if sent != Some(expected.as_str()) => Err(ApiError::token_failure()),
-        _ => Ok(()),
-    }
 }
 
 /// `host` without a trailing `:port` (the Node SDK signs the host name only).

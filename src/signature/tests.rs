@@ -205,12 +205,39 @@ fn session_token_must_match_when_the_credential_has_one() {
     );
     let mut req = Req::tc3("h", "h", "tcss", "{}");
     req.auth = Some(auth);
-    assert_eq!(req.verify(Mode::Verify), Err(ErrorCode::TokenFailure));
-    req.token = Some("wrong".into());
-    assert_eq!(req.verify(Mode::Verify), Err(ErrorCode::TokenFailure));
+    let message = |req: &Req, mode| {
+        verify(&req.parts(), &creds(), mode, NOW)
+            .map(|_| String::new())
+            .map_err(|r| (r.error.code, r.error.en.into_owned()))
+    };
+    for mode in [Mode::Verify, Mode::Strict, Mode::Skip] {
+        for none in [None, Some(String::new())] {
+            req.token = none;
+            let (code, en) = message(&req, mode).unwrap_err();
+            assert_eq!(code, ErrorCode::TokenFailure, "{mode:?}");
+            assert!(en.contains("carries no token"), "{mode:?}: {en}");
+        }
+        req.token = Some("wrong".into());
+        let (code, en) = message(&req, mode).unwrap_err();
+        assert_eq!(code, ErrorCode::TokenFailure, "{mode:?}");
+        assert!(en.contains("invalid"), "{mode:?}: {en}");
+        req.token = Some("tok1234".into());
+        assert_eq!(
+            req.verify(mode),
+            Err(ErrorCode::TokenFailure),
+            "a longer token"
+        );
+        req.token = Some("tok123".into());
+        let caller = req.verify(mode).unwrap();
+        assert_eq!(caller.account, "acct-b");
+    }
+    // Skip mode accepts any signature, but still the token of a known credential only.
+    req.auth = Some("SKIP".into());
+    req.params = vec![("SecretId".into(), "AKIDtemp".into())];
+    req.token = None;
+    assert_eq!(req.verify(Mode::Skip), Err(ErrorCode::TokenFailure));
     req.token = Some("tok123".into());
-    let caller = req.verify(Mode::Verify).unwrap();
-    assert_eq!(caller.account, "acct-b");
+    assert!(req.verify(Mode::Skip).is_ok());
 }
 
 fn legacy_req(method_name: &str, variant: legacy::Variant, sign_host: &str) -> Req {

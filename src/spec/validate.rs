@@ -5,7 +5,9 @@
 //! naming the path and the expected type. Values are coerced the way the gateway
 //! accepts them: digit strings for integers (the documentation's own examples send
 //! `"Id": "5427"`), `true`/`false` strings for booleans (form and query values are
-//! strings), scalars for strings. `null` counts as absent.
+//! strings). String members are strict, as the gateway is: a number or a boolean
+//! where the spec says `string` is `InvalidParameter` (form and query values are
+//! text, so this only ever refuses JSON). `null` counts as absent.
 
 use serde_json::{Map, Number, Value};
 
@@ -151,9 +153,7 @@ fn check_kind(
     match kind {
         Kind::String | Kind::Date | Kind::DateTime | Kind::DateTimeIso => match value {
             Value::String(_) => Ok(value),
-            Value::Number(n) => Ok(Value::String(n.to_string())),
-            Value::Bool(b) => Ok(Value::String(b.to_string())),
-            _ => Err(wrong()),
+            _ => Err(ApiError::not_a_string(path)),
         },
         Kind::Uint64 => match &value {
             Value::Number(n) if n.is_u64() => Ok(value),
@@ -275,7 +275,7 @@ mod tests {
     fn form_strings_are_coerced_to_bools_and_lists_checked_per_element() {
         let out = check(
             "DescribeAssetImageRegistryList",
-            json!({"Limit": "5", "OnlyShowLatest": "True", "Filters": [{"Name": "a", "Values": ["x", 1], "ExactMatch": "false"}]}),
+            json!({"Limit": "5", "OnlyShowLatest": "True", "Filters": [{"Name": "a", "Values": ["x", "1"], "ExactMatch": "false"}]}),
         )
         .unwrap();
         assert_eq!(
@@ -289,6 +289,57 @@ mod tests {
         .unwrap_err();
         assert_eq!(code, ErrorCode::InvalidParameter);
         assert!(msg.contains("array"), "{msg}");
+    }
+
+    #[test]
+    fn a_number_or_boolean_where_a_string_is_due_is_refused_at_any_depth() {
+        let svc = tcss();
+        for (action, params, path) in [
+            (
+                "DescribeAssetImageRegistryDetail",
+                json!({"ImageId": 123}),
+                "ImageId",
+            ),
+            (
+                "DescribeAssetImageRegistryDetail",
+                json!({"ImageId": true}),
+                "ImageId",
+            ),
+            (
+                "DescribeAssetImageRegistryList",
+                json!({"Filters": [{"Name": "ImageName", "Values": ["x", 1]}]}),
+                "Filters.0.Values.1",
+            ),
+            (
+                "DescribeAssetImageRegistryList",
+                json!({"Filters": [{"Name": 7, "Values": []}]}),
+                "Filters.0.Name",
+            ),
+            (
+                "CreateAssetImageRegistryScanTask",
+                json!({"Images": [{"InstanceName": "a", "Namespace": "b", "ImageName": "c", "ImageTag": "d", "Force": true}]}),
+                "Images.0.Force",
+            ),
+        ] {
+            let a = svc.action(action).unwrap();
+            let Value::Object(map) = params.clone() else {
+                panic!()
+            };
+            let err = validate(svc, svc.object(a.input), map).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidParameter, "{params}");
+            assert_eq!(
+                err.zh,
+                format!("参数 `{path}` 取值类型错误。参数类型应为 `string`"),
+                "{params}"
+            );
+            assert_eq!(
+                err.en,
+                format!(
+                    "The value type of parameter `{path}` is wrong. The parameter type should be `string`"
+                ),
+                "{params}"
+            );
+        }
     }
 
     #[test]

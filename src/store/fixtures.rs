@@ -33,7 +33,7 @@ pub const BUNDLED: &[(&str, &str)] = &[
 pub struct FixtureError {
     /// The file (or `request body`).
     pub source: String,
-    /// Index of the record in `images`, when the problem is in one.
+    /// Position of the record in `images`, counted from 1, when the problem is in one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record: Option<usize>,
     /// The record's identifier, when it has a readable one.
@@ -228,7 +228,7 @@ pub fn parse_images(source: &str, images: Value) -> Result<Vec<ImageRecord>, Fix
         .enumerate()
         .map(|(i, record)| {
             parse_record(record).map_err(|(id, field, message)| FixtureError {
-                record: Some(i),
+                record: Some(i + 1),
                 id: id.map(RecordId::Int),
                 field,
                 ..err(message)
@@ -385,15 +385,38 @@ mod tests {
             (json!({"Id": 1, "Bogus": 1}), "Bogus"),
             (json!({"Id": 1, "VulCnt": "many"}), "VulCnt"),
             (json!({"Id": 1, "ImageName": {}}), "ImageName"),
+            (json!({"Id": 1, "ImageName": 12345}), "ImageName"),
+            (json!({"Id": 1, "ImageTag": true}), "ImageTag"),
             (json!({"Id": 1, "Account": 5}), "Account"),
         ];
         for (record, field) in cases {
             let err = one(record.clone()).unwrap_err();
             assert_eq!(err.source, "t.json");
-            assert_eq!(err.record, Some(0), "{record}");
+            assert_eq!(err.record, Some(1), "{record}");
             assert_eq!(err.field.as_deref(), Some(field), "{record}");
-            assert!(err.to_string().starts_with("t.json: record 0"), "{err}");
+            assert!(err.to_string().starts_with("t.json: record 1"), "{err}");
         }
+    }
+
+    #[test]
+    fn a_non_string_string_field_refuses_the_whole_document_naming_it() {
+        let doc = json!({"images": [
+            {"Id": 1, "ImageName": "ok"},
+            {"Id": 2, "ImageName": "ok"},
+            {"Id": 3, "ImageName": 12345},
+        ]});
+        let err = parse("three.json", &doc.to_string()).unwrap_err();
+        assert_eq!(
+            (err.record, err.id.clone(), err.field.as_deref()),
+            (Some(3), Some(RecordId::Int(3)), Some("ImageName"))
+        );
+        assert_eq!(
+            err.to_string(),
+            "three.json: record 3 (Id 3): field `ImageName`: The value type of parameter \
+             `ImageName` is wrong. The parameter type should be `string`"
+        );
+        let err = one(json!({"Id": 4, "Vulnerabilities": [{"CVEID": 7}]})).unwrap_err();
+        assert!(err.message.contains("`Vulnerabilities.0.CVEID`"), "{err}");
     }
 
     #[test]

@@ -166,15 +166,17 @@ impl Store {
         Ok(records.len())
     }
 
-    /// Replaces every record with `records`, all or nothing.
+    /// Replaces every record with `records`, all or nothing; returns how many records
+    /// are stored (records sharing an Id are one: the last wins).
     pub fn replace_images(&self, records: &[ImageRecord]) -> Result<usize, StoreError> {
         let renders = render_all(self.renderer.as_ref(), records);
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         tx.execute("DELETE FROM images", [])?;
         insert_all(&tx, records, &renders)?;
+        let stored: i64 = tx.query_row("SELECT COUNT(*) FROM images", [], |row| row.get(0))?;
         tx.commit()?;
-        Ok(records.len())
+        Ok(usize::try_from(stored).unwrap_or(0))
     }
 
     /// Deletes the record with `id`; `false` when there was none.

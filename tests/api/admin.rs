@@ -19,7 +19,7 @@ async fn a_bad_record_rejects_the_whole_batch_naming_it() {
     let doc = r#"{"images":[{"Id": 1, "ImageName": "ok"}, {"Id": 2, "VulCnt": "lots"}]}"#;
     let (status, body) = app.admin(Method::POST, "fixtures", Some(doc), None).await;
     assert_eq!(status, 400);
-    assert_eq!(body["error"]["record"], 1);
+    assert_eq!(body["error"]["record"], 2, "counted from 1");
     assert_eq!(body["error"]["field"], "VulCnt");
     let (status, _) = app.admin(Method::GET, "images/1", None, None).await;
     assert_eq!(status, 404, "nothing of the batch was written");
@@ -135,4 +135,28 @@ async fn fixtures_flag_loads_files_and_directories() {
         .map(|r| r["Id"].as_u64().unwrap())
         .collect();
     assert_eq!(ids, vec![1, 2]);
+}
+
+#[tokio::test]
+async fn reset_reports_the_records_it_stored_when_init_files_share_an_id() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.json"),
+        r#"{"images":[{"Id": 1, "ImageName": "first"}, {"Id": 2}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b.json"),
+        r#"{"images":[{"Id": 1, "ImageName": "second"}]}"#,
+    )
+    .unwrap();
+    let init = dir.path().to_str().unwrap();
+    let app = spawn_with(&["--fixtures", "none", "--init-dir", init]).await;
+    let (status, body) = app.admin(Method::POST, "reset", None, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["records"], 2, "two Ids stored, not three records read");
+    let (_, health) = app.admin(Method::GET, "health", None, None).await;
+    assert_eq!(health["records"], 2);
+    let res = app.call(ACTION, json!({"Id": 1})).await;
+    assert_eq!(res["ImageName"], "second", "the later file wins");
 }

@@ -66,8 +66,9 @@ impl TestApp {
         self.addr.to_string()
     }
 
+    /// The machine's time, as the SDKs sign with (not the emulator clock).
     pub fn now(&self) -> i64 {
-        self.state.clock.now_secs()
+        chrono::Utc::now().timestamp()
     }
 
     /// The headers of a TC3-signed JSON POST, as the Python SDK sends them.
@@ -270,4 +271,47 @@ pub async fn response_of(res: reqwest::Response) -> Value {
 /// The error code of a `Response`, or `None` on success.
 pub fn code(response: &Value) -> Option<&str> {
     response.get("Error").and_then(|e| e["Code"].as_str())
+}
+
+/// Sends `req` and checks the wire format (`app` keeps the server alive meanwhile).
+pub async fn send(app: &TestApp, req: reqwest::RequestBuilder) -> serde_json::Value {
+    let _ = app;
+    response_of(req.send().await.unwrap()).await
+}
+
+/// A TC3-signed multipart call of the Detail action, with an optional `X-TC-Token`.
+pub fn multipart_request(
+    app: &TestApp,
+    body: &str,
+    boundary: &str,
+    token: Option<&str>,
+    id: &str,
+    key: &str,
+) -> reqwest::RequestBuilder {
+    let ct = format!("multipart/form-data; boundary={boundary}");
+    let ts = app.now();
+    let auth = tcss_emulator::signature::tc3::authorization_header(
+        id,
+        key,
+        "tcss",
+        "POST",
+        &app.host(),
+        &ct,
+        "",
+        body.as_bytes(),
+        ts,
+    );
+    let mut req = app
+        .client
+        .post(app.url())
+        .header("authorization", auth)
+        .header("content-type", ct)
+        .header("x-tc-action", ACTION)
+        .header("x-tc-version", "2020-11-01")
+        .header("x-tc-timestamp", ts.to_string())
+        .body(body.to_string());
+    if let Some(t) = token {
+        req = req.header("x-tc-token", t);
+    }
+    req
 }

@@ -1338,7 +1338,7 @@ async fn the_clock_api_reads_freezes_sets_and_advances_emulator_time() {
     .await;
     assert_eq!(c["now"], "2031-12-31T16:00:10.000Z");
 
-    // The API follows the moved clock (the test client signs with emulator time).
+    // The API follows the moved clock (the client signs with the machine's time).
     let res = app.call(DETAIL, json!({"Id": 1001})).await;
     assert_eq!(code(&res), None, "{res}");
     let j = app

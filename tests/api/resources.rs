@@ -529,7 +529,7 @@ async fn a_local_image_scan_runs_on_the_clock_and_can_be_stopped() {
         "a stopped scan leaves the image as it was"
     );
     let unknown = app
-        .call("DescribeAssetImageScanStatus", json!({"TaskID": 999}))
+        .call("DescribeAssetImageScanStatus", json!({"TaskID": "999"}))
         .await;
     assert_eq!(code(&unknown), Some("ResourceNotFound"));
 }

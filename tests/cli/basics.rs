@@ -68,7 +68,7 @@ async fn a_bad_fixture_file_stops_start_up_naming_file_record_and_field() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("bad.json: record 1 (Id 2): field `Nope`"),
+        err.contains("bad.json: record 2 (Id 2): field `Nope`"),
         "{err}"
     );
 }
@@ -128,7 +128,7 @@ async fn seed_pushes_files_through_the_admin_api_and_names_a_bad_record() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("bad.json: record 1 (Id 602): field `VulCnt`"),
+        err.contains("bad.json: record 2 (Id 602): field `VulCnt`"),
         "{err}"
     );
 

@@ -9,6 +9,7 @@
 
 mod basics;
 mod env;
+mod first_run;
 mod shutdown;
 
 use std::process::{ExitStatus, Output, Stdio};

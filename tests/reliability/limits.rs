@@ -261,3 +261,44 @@ async fn admin_errors_are_json_even_for_a_wrong_method() {
         );
     }
 }
+
+/// A client that sends a whole request and then shuts its write side down
+/// (`shutdown(SHUT_WR)`, as some HTTP/1.1 clients and probes do) still gets its answer,
+/// every time: a half-close neither ends nor cancels a request (RFC 9112 §9.6). Both
+/// paths are tried, the cloud API on `/` and an admin route.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_half_closed_connection_gets_its_answer_every_time() {
+    let app = spawn(&["--rate-limit", "0"]).await;
+    let addr = app.addr;
+    let s = app.signer();
+    let api = s.json(DETAIL, r#"{"Id": 5427}"#).bytes();
+    let admin = format!("GET /_emulator/health HTTP/1.1\r\nHost: {addr}\r\n\r\n").into_bytes();
+    let answered = tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let mut answered = Vec::new();
+        for request in [api, admin] {
+            let mut ok = 0;
+            for _ in 0..20 {
+                let mut sock = std::net::TcpStream::connect(addr).unwrap();
+                sock.set_read_timeout(Some(Duration::from_secs(10)))
+                    .unwrap();
+                sock.write_all(&request).unwrap();
+                sock.shutdown(std::net::Shutdown::Write).unwrap();
+                let mut reply = Vec::new();
+                // The server closes after answering: read to the end.
+                let _ = sock.read_to_end(&mut reply);
+                let text = String::from_utf8_lossy(&reply);
+                if text.starts_with("HTTP/1.1 200 ") && text.contains("\"RequestId\"")
+                    || text.starts_with("HTTP/1.1 200 ") && text.contains("\"status\":\"ok\"")
+                {
+                    ok += 1;
+                }
+            }
+            answered.push(ok);
+        }
+        answered
+    })
+    .await
+    .unwrap();
+    assert_eq!(answered, vec![20, 20], "answers out of 20: [API, admin]");
+}

@@ -107,7 +107,32 @@ pub static RESOURCES: &[Resource] = &[
                 action: "DescribeAffectedClusterCount",
                 hook: clusters::affected_count,
             },
+            Hook {
+                action: "CreateCheckComponent",
+                hook: clusters::create_check_component,
+            },
         ],
+        filter_fields: &[],
+    },
+    Resource {
+        name: "cluster_check_tasks",
+        id: Id::Int("TaskId"),
+        types: &["CreateClusterCheckTaskResponse"],
+        bind: &[Hook {
+            action: "CreateClusterCheckTask",
+            hook: clusters::create_check_task,
+        }],
+        filter_fields: &[],
+    },
+    Resource {
+        name: "check_items",
+        id: Id::Int("CheckItemId"),
+        types: &["ClusterCheckItem"],
+        bind: &[List {
+            action: "DescribeCheckItemList",
+            items: "ClusterCheckItems",
+            total: "TotalCount",
+        }],
         filter_fields: &[],
     },
     Resource {

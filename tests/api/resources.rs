@@ -533,3 +533,49 @@ async fn a_local_image_scan_runs_on_the_clock_and_can_be_stopped() {
         .await;
     assert_eq!(code(&unknown), Some("ResourceNotFound"));
 }
+
+#[tokio::test]
+async fn a_cluster_check_runs_on_the_clock_and_items_are_listed() {
+    let app = spawn_app().await;
+    advance(&app, 0).await;
+    let task = app
+        .call(
+            "CreateClusterCheckTask",
+            json!({"ClusterCheckTaskList": [{"ClusterId": CLUSTER, "ClusterRegion": "ap-guangzhou"}]}),
+        )
+        .await;
+    assert_eq!(task["CreateResult"], "Succ", "{task}");
+    assert!(task["TaskId"].as_u64().unwrap() > 0);
+    let c = app
+        .call("DescribeClusterDetail", json!({"ClusterId": CLUSTER}))
+        .await;
+    assert_eq!(c["CheckStatus"], "Task_Running");
+    advance(&app, 5).await;
+    let c = app
+        .call("DescribeClusterDetail", json!({"ClusterId": CLUSTER}))
+        .await;
+    assert_eq!(
+        c["CheckStatus"], "HasRisk",
+        "the demo cluster has risk items"
+    );
+    let missing = app
+        .call(
+            "CreateClusterCheckTask",
+            json!({"ClusterCheckTaskList": [{"ClusterId": "cls-none", "ClusterRegion": "ap-guangzhou"}]}),
+        )
+        .await;
+    assert_eq!(code(&missing), Some("ResourceNotFound"));
+
+    let doc = r#"{"check_items": [{"CheckItemId": 7, "Name": "privileged pods", "RiskLevel": "HIGH"},
+                                  {"CheckItemId": 8, "Name": "anonymous access", "RiskLevel": "SERIOUS"}]}"#;
+    let (status, _) = app.admin(Method::POST, "fixtures", Some(doc), None).await;
+    assert_eq!(status, 200);
+    let items = app
+        .call(
+            "DescribeCheckItemList",
+            json!({"Filters": [{"Name": "Name", "Values": ["anonymous"]}]}),
+        )
+        .await;
+    assert_eq!(items["TotalCount"], 1);
+    assert_eq!(items["ClusterCheckItems"][0]["CheckItemId"], 8);
+}

@@ -310,3 +310,71 @@ pub fn affected_count(
         ("HintRiskClusterCount", with("HintRiskCount")),
     ]))
 }
+
+/// `CreateClusterCheckTask`: the listed clusters are checked for the task duration
+/// (`CheckStatus` `Task_Running`, then `HasRisk` when they have risk items, else
+/// `NoRisk`, with `TaskCreateTime`); the answer names a new task.
+pub fn create_check_task(
+    env: &Env,
+    res: &'static Resource,
+    params: Map<String, Value>,
+) -> Result<Map<String, Value>, ApiError> {
+    let Some(clusters_res) = super::super::resource("clusters") else {
+        return Ok(Map::new());
+    };
+    let ids: Vec<String> = params
+        .get("ClusterCheckTaskList")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|item| {
+            item.get("ClusterId")
+                .and_then(super::super::engine::id_text)
+        })
+        .collect();
+    let mut clusters = ids
+        .iter()
+        .map(|id| load_one(env, clusters_res, "ClusterId", id))
+        .collect::<Result<Vec<_>, _>>()?;
+    let done = env.now_ms + env.task_ms;
+    for c in &mut clusters {
+        let outcome = if risks(c) > 0 { "HasRisk" } else { "NoRisk" };
+        transition(
+            &mut c.fields,
+            &[
+                ("CheckStatus", json!("Task_Running")),
+                ("TaskCreateTime", json!(super::datetime(env.now_ms))),
+            ],
+            done,
+            &[("CheckStatus", json!(outcome))],
+        );
+    }
+    let mut task = super::super::engine::new_record(env, res)?;
+    let new_id = format!("check-{}", task.id);
+    task.fields.insert("NewTaskID".into(), json!(new_id));
+    task.fields.insert("CreateResult".into(), json!("Succ"));
+    save(env, &clusters)?;
+    save(env, std::slice::from_ref(&task))?;
+    Ok(task.fields)
+}
+
+/// `CreateCheckComponent`: the named clusters must exist; the component is installed.
+pub fn create_check_component(
+    env: &Env,
+    res: &'static Resource,
+    params: Map<String, Value>,
+) -> Result<Map<String, Value>, ApiError> {
+    for item in params
+        .get("ClusterInfoList")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let id = item
+            .get("ClusterId")
+            .and_then(super::super::engine::id_text)
+            .unwrap_or_default();
+        load_one(env, res, "ClusterId", &id)?;
+    }
+    Ok(fields([("InstallResult", json!("Succ"))]))
+}

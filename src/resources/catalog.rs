@@ -3,7 +3,7 @@
 //! (`engine.rs`); `tests` below walk it against the spec.
 
 use super::Bind::{Create, Delete, Get, Hook, List, Put, Read, Update};
-use super::hooks::{clusters, containers, image_scans, refresh, registries, summaries};
+use super::hooks::{clusters, containers, image_scans, refresh, registries, settings, summaries};
 use super::{Id, Resource};
 
 /// A list answered as `{"List": [...], "TotalCount": n}`, the common shape.
@@ -492,6 +492,70 @@ pub static RESOURCES: &[Resource] = &[
             Put {
                 action: "ModifySecLogDeliveryKafkaSetting",
                 from: None,
+            },
+        ],
+        filter_fields: &[],
+    },
+    Resource {
+        name: "sec_log_cls_setting",
+        id: Id::Singleton,
+        types: &["DescribeSecLogDeliveryClsSettingResponse"],
+        bind: &[
+            Hook {
+                action: "DescribeSecLogDeliveryClsSetting",
+                hook: settings::cls_get,
+            },
+            Hook {
+                action: "ModifySecLogDeliveryClsSetting",
+                hook: settings::cls_put,
+            },
+        ],
+        filter_fields: &[],
+    },
+    Resource {
+        name: "escape_rules",
+        id: Id::Singleton,
+        types: &["DescribeEscapeRuleInfoResponse"],
+        bind: &[
+            Hook {
+                action: "DescribeEscapeRuleInfo",
+                hook: settings::escape_get,
+            },
+            Hook {
+                action: "ModifyEscapeRule",
+                hook: settings::escape_put,
+            },
+        ],
+        filter_fields: &[],
+    },
+    Resource {
+        name: "sec_log_join_state",
+        id: Id::Singleton,
+        types: &["DescribeSecLogJoinTypeListResponse"],
+        bind: &[
+            Hook {
+                action: "DescribeSecLogJoinTypeList",
+                hook: settings::join_get,
+            },
+            Hook {
+                action: "ModifySecLogJoinState",
+                hook: settings::join_put,
+            },
+        ],
+        filter_fields: &[],
+    },
+    Resource {
+        name: "virus_scan_timeout",
+        id: Id::Singleton,
+        types: &["DescribeVirusScanTimeoutSettingResponse"],
+        bind: &[
+            Hook {
+                action: "DescribeVirusScanTimeoutSetting",
+                hook: settings::timeout_get,
+            },
+            Hook {
+                action: "ModifyVirusScanTimeoutSetting",
+                hook: settings::timeout_put,
             },
         ],
         filter_fields: &[],

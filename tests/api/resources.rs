@@ -579,3 +579,65 @@ async fn a_cluster_check_runs_on_the_clock_and_items_are_listed() {
     assert_eq!(items["TotalCount"], 1);
     assert_eq!(items["ClusterCheckItems"][0]["CheckItemId"], 8);
 }
+
+#[tokio::test]
+async fn keyed_settings_merge_what_was_set() {
+    let app = spawn_app().await;
+    app.call(
+        "ModifyVirusScanTimeoutSetting",
+        json!({"ScanType": 1, "Timeout": 7200}),
+    )
+    .await;
+    let quick = app
+        .call("DescribeVirusScanTimeoutSetting", json!({"ScanType": 1}))
+        .await;
+    assert_eq!(quick["Timeout"], 7200);
+    let other = app
+        .call("DescribeVirusScanTimeoutSetting", json!({"ScanType": 0}))
+        .await;
+    assert_ne!(
+        other["Timeout"], 7200,
+        "another ScanType keeps its own timeout"
+    );
+
+    let before = app.call("DescribeEscapeRuleInfo", json!({})).await;
+    let rules = before["RuleSet"].as_array().unwrap().clone();
+    assert!(rules.len() >= 2, "{before}");
+    let first = rules[0]["Type"].as_str().unwrap().to_string();
+    let flipped = !rules[0]["IsEnable"].as_bool().unwrap();
+    app.call(
+        "ModifyEscapeRule",
+        json!({"RuleSet": [{"Type": first, "IsEnable": flipped}]}),
+    )
+    .await;
+    let after = app.call("DescribeEscapeRuleInfo", json!({})).await;
+    assert_eq!(after["RuleSet"].as_array().unwrap().len(), rules.len());
+    assert_eq!(after["RuleSet"][0]["IsEnable"], flipped);
+    assert_eq!(
+        after["RuleSet"][1], rules[1],
+        "other rules stay as they were"
+    );
+
+    let set = app
+        .call(
+            "ModifySecLogDeliveryClsSetting",
+            json!({"List": [{"LogType": "container_bash", "State": true, "Region": "ap-guangzhou",
+                             "LogSet": "ls-1", "TopicID": "t-1"}]}),
+        )
+        .await;
+    assert_eq!(code(&set), None, "{set}");
+    let cls = app
+        .call("DescribeSecLogDeliveryClsSetting", json!({}))
+        .await;
+    let entry = cls["LogTypeList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["LogType"] == "container_bash")
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        (entry["State"].as_bool(), entry["TopicID"].as_str()),
+        (Some(true), Some("t-1"))
+    );
+}

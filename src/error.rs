@@ -348,6 +348,32 @@ impl ApiError {
         )
     }
 
+    /// `FailedOperation.ErrAlreadyScanning`: a scan asked for an image being scanned.
+    pub fn already_scanning(id: i64) -> Self {
+        Self::sub_code(
+            "FailedOperation.ErrAlreadyScanning",
+            format!("The image with Id {id} is already being scanned."),
+            format!("Id为{id}的镜像正在扫描中。"),
+        )
+    }
+
+    /// `InvalidParameter.MissingParameter`: a finding list without its image.
+    pub fn missing_id_or_image_info() -> Self {
+        Self::sub_code(
+            "InvalidParameter.MissingParameter",
+            "Parameter `Id` or `ImageInfo` is required.",
+            "缺少参数`Id`或`ImageInfo`。",
+        )
+    }
+
+    /// A documented sub-code (`Code.SubCode`) with messages in both languages.
+    fn sub_code(code: &str, en: impl Into<String>, zh: impl Into<String>) -> Self {
+        Self {
+            zh: clip(Cow::Owned(zh.into())),
+            ..Self::custom(code, &en.into())
+        }
+    }
+
     /// An operation the record's state does not allow (e.g. a task still running).
     pub fn failed_operation(en: impl Into<String>, zh: impl Into<String>) -> Self {
         Self::new(ErrorCode::FailedOperation, en.into(), zh.into())

@@ -46,10 +46,7 @@ async fn select(
     };
     let desc = descending(req.order.as_deref(), "Order")?;
     if req.id.is_none() && req.image_info.is_none() {
-        return Err(ApiError::custom(
-            "InvalidParameter.MissingParameter",
-            "Parameter `Id` or `ImageInfo` is required.",
-        ));
+        return Err(ApiError::missing_id_or_image_info());
     }
     let (records, running) = load(ctx).await?;
     let record = records

@@ -266,10 +266,7 @@ pub async fn create_task(
         return Err(ApiError::image_not_found("the selection"));
     }
     if let Some(busy) = ids.iter().find(|id| running.contains_key(id)) {
-        return Err(ApiError::custom(
-            "FailedOperation.ErrAlreadyScanning",
-            &format!("The image with Id {busy} is already being scanned."),
-        ));
+        return Err(ApiError::already_scanning(*busy));
     }
     let duration = i64::try_from(ctx.app.scan_duration.as_millis())
         .unwrap_or(i64::MAX)

@@ -20,7 +20,6 @@ use subtle::ConstantTimeEq;
 use crate::api::envelope::VERSION;
 use crate::app::AppState;
 use crate::resources::fixtures::{self, Document};
-use crate::store::ImageRecord;
 pub use error::AdminError;
 
 /// Admin bodies may be large (bulk seeding).
@@ -108,14 +107,6 @@ async fn health(State(app): State<AppState>) -> Result<Json<Value>, AdminError> 
     ))
 }
 
-fn record_json(r: &ImageRecord) -> Value {
-    let mut map = serde_json::Map::with_capacity(r.fields.len() + 2);
-    map.insert("Id".into(), json!(r.id));
-    map.insert("Account".into(), json!(r.account));
-    map.extend(r.fields.iter().map(|(k, v)| (k.clone(), v.clone())));
-    Value::Object(map)
-}
-
 async fn load_fixtures(
     State(app): State<AppState>,
     body: Bytes,
@@ -132,7 +123,7 @@ async fn list_images(State(app): State<AppState>) -> Result<Json<Value>, AdminEr
     let store = app.store.clone();
     let records = run(move || store.list_images()).await?;
     Ok(Json(
-        json!({"images": records.iter().map(record_json).collect::<Vec<_>>()}),
+        json!({"images": records.iter().map(crate::store::fixtures::image_json).collect::<Vec<_>>()}),
     ))
 }
 
@@ -150,7 +141,7 @@ async fn get_image(
     let id = parse_id(&id)?;
     let store = app.store.clone();
     match run(move || store.get_image(id)).await? {
-        Some(r) => Ok(Json(record_json(&r))),
+        Some(r) => Ok(Json(crate::store::fixtures::image_json(&r))),
         None => Err(AdminError::not_found(id)),
     }
 }
@@ -192,7 +183,11 @@ async fn export_state(State(app): State<AppState>) -> Result<Response, AdminErro
     let mut doc = serde_json::Map::new();
     doc.insert(
         "images".into(),
-        images.iter().map(record_json).collect::<Vec<_>>().into(),
+        images
+            .iter()
+            .map(crate::store::fixtures::image_json)
+            .collect::<Vec<_>>()
+            .into(),
     );
     for record in &records {
         if let Value::Array(items) = doc

@@ -92,6 +92,11 @@ pub fn parse(source: &str, text: &str) -> Result<Document, FixtureError> {
 
 type RecordError = (Option<Value>, Option<String>, String);
 
+/// The fixture field of a registry holding its images (registry-image records).
+pub const REGISTRY_IMAGES: &str = "Images";
+/// Where a registry record keeps them until a sync brings them in.
+pub const SYNCED_IMAGES: &str = "__images";
+
 fn parse_record(res: &'static Resource, item: Value) -> Result<Record, RecordError> {
     let Value::Object(map) = item else {
         return Err((None, None, "a record must be a JSON object".into()));
@@ -121,6 +126,17 @@ fn parse_record(res: &'static Resource, item: Value) -> Result<Record, RecordErr
                     ));
                 }
             }
+            continue;
+        }
+        // A registry's images, registry-image records that its sync brings in.
+        if res.name == "registries" && name == REGISTRY_IMAGES {
+            let images = parse_images("Images", value)
+                .map_err(|e| (shown_id.clone(), Some(name.clone()), e.to_string()))?;
+            let kept: Vec<Value> = images
+                .iter()
+                .map(crate::store::fixtures::image_json)
+                .collect();
+            fields.insert(SYNCED_IMAGES.into(), Value::Array(kept));
             continue;
         }
         // Internal state the emulator keeps in a record (pending changes and the

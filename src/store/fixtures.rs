@@ -208,6 +208,15 @@ pub fn parse(source: &str, text: &str) -> Result<Vec<ImageRecord>, FixtureError>
     parse_images(source, images)
 }
 
+/// A registry-image record as a fixture document holds it (`Id`, `Account`, fields).
+pub fn image_json(r: &ImageRecord) -> Value {
+    let mut map = Map::with_capacity(r.fields.len() + 2);
+    map.insert("Id".into(), Value::from(r.id));
+    map.insert("Account".into(), Value::from(r.account.clone()));
+    map.extend(r.fields.iter().map(|(k, v)| (k.clone(), v.clone())));
+    Value::Object(map)
+}
+
 /// The records of a document's `images` array.
 pub fn parse_images(source: &str, images: Value) -> Result<Vec<ImageRecord>, FixtureError> {
     let err = |message: String| FixtureError {

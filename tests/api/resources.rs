@@ -641,3 +641,56 @@ async fn keyed_settings_merge_what_was_set() {
         (Some(true), Some("t-1"))
     );
 }
+
+#[tokio::test]
+async fn a_registry_sync_brings_its_images_into_the_registry_image_list() {
+    let app = spawn_app().await;
+    advance(&app, 0).await;
+    let doc = r#"{"registries": [{"RegistryId": 40, "Name": "team", "RegistryType": "harbor",
+        "Images": [{"Id": 4001, "ImageName": "team/api", "ImageTag": "v1", "Namespace": "team"},
+                   {"Id": 4002, "ImageName": "team/web", "ImageTag": "v2", "Namespace": "team"}]}]}"#;
+    let (status, body) = app.admin(Method::POST, "fixtures", Some(doc), None).await;
+    assert_eq!(status, 200, "{body}");
+    let before = app
+        .call(
+            "DescribeAssetImageRegistryList",
+            json!({"Filters": [{"Name": "Namespace", "Values": ["team"], "ExactMatch": true}]}),
+        )
+        .await;
+    assert_eq!(before["TotalCount"], 0, "not synced yet");
+
+    app.call("SyncAssetImageRegistryAsset", json!({"RegistryIds": [40]}))
+        .await;
+    let status = app
+        .call("DescribeAssetImageRegistryAssetStatus", json!({}))
+        .await;
+    assert_eq!(status["Status"], "doing");
+    advance(&app, 5).await;
+    let status = app
+        .call("DescribeAssetImageRegistryAssetStatus", json!({}))
+        .await;
+    assert_eq!(status["Status"], "success");
+    assert!(!status["LatestSyncSuccessTime"].as_str().unwrap().is_empty());
+    let after = app
+        .call(
+            "DescribeAssetImageRegistryList",
+            json!({"Filters": [{"Name": "Namespace", "Values": ["team"], "ExactMatch": true}]}),
+        )
+        .await;
+    assert_eq!(after["TotalCount"], 2, "{after}");
+    let ns = app
+        .call("DescribeImageRegistryNamespaceList", json!({}))
+        .await;
+    assert!(
+        ns["NamespaceList"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("team")),
+        "{ns}"
+    );
+
+    let bad = r#"{"registries": [{"RegistryId": 41, "Images": [{"Id": 1, "ImageName": 5}]}]}"#;
+    let (status, body) = app.admin(Method::POST, "fixtures", Some(bad), None).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"]["field"], "Images");
+}

@@ -1,14 +1,17 @@
 //! Image registries beyond create/read/update/delete: a name check, and syncing a
 //! registry's assets (`SyncAssetImageRegistryAsset`: the sync runs for the task
 //! duration, `DescribeAssetImageRegistryAssetStatus` reports `doing`, then
-//! `success` with the time it ended).
+//! `success` with the time it ended). A registry's fixture may list its `Images`
+//! (registry-image records); a sync upserts them into the registry images at once.
 
 use serde_json::{Map, Value, json};
 
-use super::super::engine::{ids_of, load, save, settle};
+use super::super::engine::{ids_of, load, settle};
+use super::super::fixtures::SYNCED_IMAGES;
 use super::super::{Env, Resource, field};
 use super::{datetime, fields};
 use crate::error::ApiError;
+use crate::store::fixtures::parse_images;
 
 /// The registry whose `Name` is the one asked.
 pub fn check_repeat(
@@ -48,7 +51,21 @@ pub fn sync(
             ],
         );
     }
-    save(env, &changed)?;
+    // The registries' images (given in their fixtures) join the registry images.
+    let mut images = Vec::new();
+    for r in &changed {
+        if let Some(kept) = r.fields.get(SYNCED_IMAGES) {
+            let parsed = parse_images("registry", kept.clone()).map_err(|e| {
+                tracing::error!(error = %e, registry = %r.id, "stored registry images unreadable");
+                ApiError::internal()
+            })?;
+            images.extend(parsed.into_iter().map(|mut i| {
+                i.account.clone_from(&env.account);
+                i
+            }));
+        }
+    }
+    env.store.upsert_document(&images, &changed)?;
     Ok(Map::new())
 }
 

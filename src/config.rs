@@ -95,6 +95,10 @@ pub struct ServeArgs {
     #[arg(long, env = "TCSS_EMULATOR_JOURNAL_SIZE", default_value_t = 1000)]
     pub journal_size: usize,
 
+    /// Bytes the request journal may hold in all (oldest calls dropped first); 0 turns it off.
+    #[arg(long, env = "TCSS_EMULATOR_JOURNAL_BYTES", default_value_t = crate::journal::DEFAULT_BYTES)]
+    pub journal_bytes: usize,
+
     /// Directory of fixture documents loaded in name order after --fixtures (init hooks).
     #[arg(long, env = "TCSS_EMULATOR_INIT_DIR")]
     pub init_dir: Option<PathBuf>,

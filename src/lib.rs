@@ -95,7 +95,7 @@ pub fn build_state_with(
         admin_token: args.admin_token.clone().filter(|t| !t.is_empty()),
         stubs: stubs::Stubs::default(),
         faults: faults::Faults::default(),
-        journal: journal::Journal::new(args.journal_size),
+        journal: journal::Journal::new(args.journal_size, args.journal_bytes),
         metrics: metrics::Metrics::default(),
         exports: exports::Exports::default(),
         scan_duration: Duration::from_secs(args.scan_duration),

@@ -2,9 +2,12 @@
 //! list and metrics.
 
 use axum::Json;
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
+
 use bytes::Bytes;
 use serde_json::{Value, json};
 
@@ -95,7 +98,7 @@ pub async fn delete_fault(
 pub async fn list_requests(
     State(app): State<AppState>,
     query: Result<Query<journal::Query>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<Value>, AdminError> {
+) -> Result<Response, AdminError> {
     let Query(query) = query.map_err(|e| AdminError::bad_request(&e.body_text()))?;
     let since_ms = match &query.since {
         Some(raw) => Some(
@@ -105,8 +108,37 @@ pub async fn list_requests(
         ),
         None => None,
     };
-    let entries = app.journal.find(&query, since_ms);
-    Ok(Json(json!({"requests": entries})))
+    Ok(journal_response(app.journal.find(&query, since_ms)))
+}
+
+/// `{"requests": [...]}`, written a page of entries at a time as the client reads it:
+/// the entries are shared with the journal, never copied whole into one body.
+fn journal_response(entries: Vec<Arc<journal::Entry>>) -> Response {
+    const PAGE: usize = 64;
+    let pages = entries.len().div_ceil(PAGE);
+    let page = move |p: usize| {
+        let mut buf = Vec::with_capacity(PAGE * 512);
+        for (i, entry) in entries.iter().enumerate().skip(p * PAGE).take(PAGE) {
+            if i > 0 {
+                buf.push(b',');
+            }
+            // Writing to memory fails only for maps with non-string keys: none here.
+            let _ = serde_json::to_writer(&mut buf, entry.as_ref());
+        }
+        Bytes::from(buf)
+    };
+    let chunks = std::iter::once(Bytes::from_static(b"{\"requests\":["))
+        .chain((0..pages).map(page))
+        .chain(std::iter::once(Bytes::from_static(b"]}")));
+    let body = Body::from_stream(futures_util::stream::iter(
+        chunks.map(Ok::<_, std::convert::Infallible>),
+    ));
+    (
+        StatusCode::OK,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        body,
+    )
+        .into_response()
 }
 
 pub async fn clear_requests(State(app): State<AppState>) -> StatusCode {

@@ -8,6 +8,7 @@ mod errors;
 mod helpers;
 mod ratelimit;
 mod registry;
+mod security;
 mod spec_examples;
 mod stubs;
 mod tooling;

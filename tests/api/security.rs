@@ -1,0 +1,157 @@
+//! Hardening: a legacy-signed call means what it signed, export downloads work by
+//! their URL alone, and what callers can make the emulator keep is bounded.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+const STATUS: &str = "DescribeAssetImageRegistryScanStatusOneKey";
+const CREATE: &str = "CreateAssetImageRegistryScanTaskOneKey";
+
+/// The actions the journal recorded, oldest first.
+async fn journaled_actions(app: &TestApp) -> Vec<Value> {
+    let (_, all) = app.admin(Method::GET, "requests", None, None).await;
+    all["requests"]
+        .as_array()
+        .expect("requests")
+        .iter()
+        .map(|e| e["action"].clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_legacy_call_replayed_with_another_x_tc_action_runs_the_signed_action() {
+    let app = spawn_with(&["--rate-limit", "0"]).await;
+    for method in ["POST", "GET"] {
+        let res = app
+            .legacy_request(STATUS, method, "HmacSHA256", &[("All", "true")], app.now())
+            .header("X-TC-Action", CREATE)
+            .send()
+            .await
+            .expect("send");
+        let res = response_of(res).await;
+        assert!(
+            res.get("TaskID").is_none(),
+            "{method}: a scan task was created: {res}"
+        );
+    }
+    assert_eq!(
+        journaled_actions(&app).await,
+        vec![json!(STATUS), json!(STATUS)]
+    );
+    let list = app
+        .call("DescribeAssetImageRegistryList", json!({"Limit": 100}))
+        .await;
+    for image in list["List"].as_array().expect("List") {
+        assert_ne!(image["ScanStatus"], "SCANNING", "{image}");
+    }
+}
+
+#[tokio::test]
+async fn an_old_legacy_timestamp_with_a_fresh_x_tc_timestamp_is_signature_expire() {
+    for mode in ["verify", "strict"] {
+        let app = spawn_with(&["--signature", mode]).await;
+        let now = app.now();
+        for method in ["POST", "GET"] {
+            let res = app
+                .legacy_request(ACTION, method, "HmacSHA1", &[("Id", "5427")], now - 3600)
+                .header("X-TC-Timestamp", now.to_string())
+                .send()
+                .await
+                .expect("send");
+            let res = response_of(res).await;
+            assert_eq!(
+                code(&res),
+                Some("AuthFailure.SignatureExpire"),
+                "{mode} {method}: {res}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn legacy_common_parameters_ignore_the_other_x_tc_headers() {
+    let app = spawn_app().await;
+    let res = app
+        .legacy_request(ACTION, "POST", "HmacSHA256", &[("Id", "5427")], app.now())
+        .header("X-TC-Version", "2017-03-12")
+        .header("X-TC-Language", "zh-CN")
+        .send()
+        .await
+        .expect("send");
+    let res = response_of(res).await;
+    assert_eq!(code(&res), None, "{res}");
+    assert_eq!(res["Id"], 5427);
+}
+
+/// The newest journal entry.
+async fn last_entry(app: &TestApp) -> Value {
+    let (_, all) = app.admin(Method::GET, "requests?limit=1", None, None).await;
+    all["requests"][0].clone()
+}
+
+#[tokio::test]
+async fn a_call_refused_at_its_signature_keeps_no_parameters_and_hides_its_token() {
+    let app = spawn_app().await;
+    let body = json!({"Id": vec![7; 50_000]}).to_string();
+    let mut h = app.tc3_headers(ACTION, body.as_bytes(), ID, "wrong-key", app.now());
+    h.remove("authorization");
+    let res = app
+        .client
+        .post(app.url())
+        .headers(h)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        code(&response_of(res).await),
+        Some("AuthFailure.InvalidAuthorization")
+    );
+    let unsigned = last_entry(&app).await;
+    assert_eq!(unsigned["params"], Value::Null, "{unsigned}");
+    assert_eq!(unsigned["action"], ACTION);
+
+    let token = "very-secret-session-token";
+    let res = app
+        .legacy_request(ACTION, "GET", "HmacSHA256", &[("Token", token)], app.now())
+        .query(&[("Id", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        code(&response_of(res).await),
+        Some("AuthFailure.SignatureFailure")
+    );
+    let refused = last_entry(&app).await;
+    assert_eq!(refused["params"], Value::Null, "{refused}");
+    let sts = refused["string_to_sign"].as_str().expect("string_to_sign");
+    assert!(sts.contains("&Token=***&"), "{sts}");
+    assert!(!refused.to_string().contains(token), "{refused}");
+}
+
+#[tokio::test]
+async fn the_journal_is_bounded_in_bytes_and_keeps_the_newest() {
+    let app = spawn_with(&["--journal-bytes", "60000", "--rate-limit", "0"]).await;
+    let values: Vec<String> = (0..200).map(|i| format!("{i:0100}")).collect();
+    for i in 0..10 {
+        let params = json!({"Id": i, "Filters": [{"Name": "ImageName", "Values": values}]});
+        app.call("DescribeAssetImageRegistryList", params).await;
+    }
+    let (status, all) = app.admin(Method::GET, "requests", None, None).await;
+    assert_eq!(status, 200);
+    let entries = all["requests"].as_array().expect("requests");
+    assert!(
+        (1..10).contains(&entries.len()),
+        "{} entries kept",
+        entries.len()
+    );
+    assert_eq!(entries.last().unwrap()["params"]["Id"], 9);
+    assert!(
+        all.to_string().len() < 60_000,
+        "{} bytes",
+        all.to_string().len()
+    );
+    assert!(app.state.journal.bytes() <= 60_000);
+}

@@ -32,7 +32,6 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/reset", post(reset))
         .route("/state", get(export_state).post(import_state))
         .route("/clock", get(tooling::get_clock).post(tooling::set_clock))
-        .route("/exports/{job}", get(tooling::get_export))
         .route(
             "/stubs",
             post(tooling::add_stub)
@@ -57,6 +56,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route_layer(middleware::from_fn_with_state(state, require_token));
     Router::new()
         .route("/health", get(health))
+        // A download URL works by itself (its `sign`), or with the admin token.
+        .route("/exports/{job}", get(tooling::get_export))
         .merge(guarded)
         .method_not_allowed_fallback(method_not_allowed)
 }
@@ -65,17 +66,23 @@ async fn method_not_allowed() -> AdminError {
     AdminError::method_not_allowed()
 }
 
+/// No admin token is set, or `headers` carry it (`Authorization: Bearer <token>`,
+/// compared in constant time).
+pub(crate) fn authorized(app: &AppState, headers: &axum::http::HeaderMap) -> bool {
+    let Some(expected) = &app.admin_token else {
+        return true;
+    };
+    let sent = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    bool::from(sent.as_bytes().ct_eq(expected.as_bytes()))
+}
+
 async fn require_token(State(app): State<AppState>, req: Request, next: Next) -> Response {
-    if let Some(expected) = &app.admin_token {
-        let sent = req
-            .headers()
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .unwrap_or("");
-        if !bool::from(sent.as_bytes().ct_eq(expected.as_bytes())) {
-            return AdminError::unauthorized().into_response();
-        }
+    if !authorized(&app, req.headers()) {
+        return AdminError::unauthorized().into_response();
     }
     next.run(req).await
 }

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -133,12 +133,7 @@ fn journal_response(entries: Vec<Arc<journal::Entry>>) -> Response {
     let body = Body::from_stream(futures_util::stream::iter(
         chunks.map(Ok::<_, std::convert::Infallible>),
     ));
-    (
-        StatusCode::OK,
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
-        body,
-    )
-        .into_response()
+    json_response(StatusCode::OK, body)
 }
 
 pub async fn clear_requests(State(app): State<AppState>) -> StatusCode {
@@ -241,17 +236,31 @@ pub async fn set_clock(
     Ok(Json(clock_json(&app)))
 }
 
-/// `GET /_emulator/exports/{job}`: the CSV an export action made.
+/// The query of a download URL.
+#[derive(Debug, serde::Deserialize)]
+pub struct Download {
+    sign: Option<String>,
+}
+
+/// `GET /_emulator/exports/{job}?sign=…`: the CSV an export action made, for the URL it
+/// answered (its `sign`), or for an admin without it.
 pub async fn get_export(
     State(app): State<AppState>,
     Path(job): Path<String>,
+    query: Result<Query<Download>, axum::extract::rejection::QueryRejection>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, AdminError> {
+    let Query(query) = query.map_err(|e| AdminError::bad_request(&e.body_text()))?;
+    let admin = super::authorized(&app, &headers);
+    if query.sign.is_none() && !admin {
+        return Err(AdminError::unauthorized());
+    }
     let job = job.trim_end_matches(".csv");
     let csv = app
         .exports
-        .get(job)
+        .get(job, query.sign.as_deref(), admin)
         .ok_or_else(|| AdminError::not_found_message(&format!("no export `{job}`")))?;
-    let mut res = json_response(StatusCode::OK, csv.into_bytes());
+    let mut res = json_response(StatusCode::OK, csv);
     res.headers_mut().insert(
         axum::http::header::CONTENT_TYPE,
         axum::http::HeaderValue::from_static("text/csv; charset=utf-8"),

@@ -155,3 +155,116 @@ async fn the_journal_is_bounded_in_bytes_and_keeps_the_newest() {
     );
     assert!(app.state.journal.bytes() <= 60_000);
 }
+
+const LIST_EXPORT: &str = "DescribeAssetImageRegistryListExport";
+
+#[tokio::test]
+async fn with_an_admin_token_an_export_downloads_by_its_url_alone() {
+    let app = spawn_with(&["--admin-token", "admin-secret"]).await;
+    let res = app
+        .call(LIST_EXPORT, json!({"ExportField": ["Id", "ImageName"]}))
+        .await;
+    let url = res["DownloadUrl"]
+        .as_str()
+        .expect("DownloadUrl")
+        .to_string();
+    let job = res["JobId"].as_str().expect("JobId");
+    let got = app.client.get(&url).send().await.unwrap();
+    assert_eq!(got.status(), 200, "{url}");
+    assert_eq!(got.headers()["content-type"], "text/csv; charset=utf-8");
+    assert!(got.text().await.unwrap().starts_with("Id,ImageName\n5427,"));
+
+    let path = format!("exports/{job}");
+    let (status, _) = app.admin(Method::GET, &path, None, None).await;
+    assert_eq!(status, 401, "the JobId alone is not enough");
+    let (status, _) = app
+        .admin(Method::GET, &format!("{path}?sign=0000"), None, None)
+        .await;
+    assert_eq!(status, 404, "a wrong sign");
+    let (status, _) = app
+        .admin(Method::GET, &path, None, Some("admin-secret"))
+        .await;
+    assert_eq!(status, 200, "an admin needs no sign");
+}
+
+/// The header row of the CSV an export call made.
+async fn csv_of(app: &TestApp, res: &Value) -> String {
+    let url = res["DownloadUrl"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{res}"));
+    app.client
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn export_fields_must_be_columns_of_the_export_and_repeats_are_dropped() {
+    let app = spawn_app().await;
+    let res = app
+        .call(
+            LIST_EXPORT,
+            json!({"ExportField": ["ImageName", "NoSuchColumn"]}),
+        )
+        .await;
+    assert_eq!(code(&res), Some("InvalidParameterValue"), "{res}");
+    assert!(
+        res["Error"]["Message"]
+            .as_str()
+            .unwrap()
+            .contains("NoSuchColumn"),
+        "{res}"
+    );
+    let res = app
+        .call(
+            "DescribeAssetImageRegistryVulListExport",
+            json!({"Id": 5427, "ExportField": ["CVEID", "Nope"]}),
+        )
+        .await;
+    assert_eq!(code(&res), Some("InvalidParameterValue"), "{res}");
+
+    let many: Vec<&str> = ["ImageName", "imagename", "VulCnt", "ImageName"]
+        .into_iter()
+        .cycle()
+        .take(10_000)
+        .collect();
+    let res = app.call(LIST_EXPORT, json!({"ExportField": many})).await;
+    assert_eq!(code(&res), None, "{res}");
+    let csv = csv_of(&app, &res).await;
+    assert_eq!(csv.lines().next(), Some("ImageName,VulCnt"));
+    // The documentation's own example names are columns (empty when a row lacks them).
+    let documented = json!({"ExportField": ["ScanStartTime", "ScanEndTime", "ImageId"]});
+    let res = app.call(LIST_EXPORT, documented).await;
+    assert_eq!(code(&res), None, "{res}");
+}
+
+#[tokio::test]
+async fn csv_cells_that_would_run_as_formulas_are_neutralised() {
+    let app = spawn_app().await;
+    let doc = json!({"images": [{"Id": 1, "ImageName": "=HYPERLINK(\"http://x\",\"y\")",
+        "ImageTag": "+1", "Namespace": "-2+3", "InstanceName": "@SUM(A1)", "OsName": "linux"}]});
+    let (status, _) = app
+        .admin(Method::POST, "fixtures", Some(&doc.to_string()), None)
+        .await;
+    assert_eq!(status, 200);
+    let res = app
+        .call(
+            LIST_EXPORT,
+            json!({"ExportField": ["ImageName", "ImageTag", "Namespace", "InstanceName", "OsName", "Id"],
+                   "Filters": [{"Name": "OsName", "Values": ["linux"], "ExactMatch": true}]}),
+        )
+        .await;
+    let csv = csv_of(&app, &res).await;
+    let row = csv
+        .lines()
+        .find(|l| l.ends_with(",1"))
+        .unwrap_or_else(|| panic!("{csv}"));
+    assert_eq!(
+        row,
+        "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",'+1,'-2+3,'@SUM(A1),linux,1"
+    );
+}

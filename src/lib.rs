@@ -43,6 +43,10 @@ pub enum StartError {
     Fixture(#[from] fixtures::FixtureError),
     #[error("{0}")]
     Store(#[from] StoreError),
+    #[error(
+        "--admin-token (or TCSS_EMULATOR_ADMIN_TOKEN) is empty: give a token, or leave it out to run without admin authentication"
+    )]
+    EmptyAdminToken,
     #[error("--init-dir `{0}` is not a directory")]
     InitDir(String),
     #[error("cannot listen: {0}")]
@@ -64,6 +68,14 @@ pub fn build_state_with(
     env: impl Fn(&str) -> Option<String>,
     extra: Vec<store::ImageRecord>,
 ) -> Result<AppState, StartError> {
+    // An empty token would silently turn admin authentication off.
+    if args
+        .admin_token
+        .as_deref()
+        .is_some_and(|t| t.trim().is_empty())
+    {
+        return Err(StartError::EmptyAdminToken);
+    }
     let mut startup = if args.fixtures.is_empty() {
         fixtures::bundled()?
     } else {
@@ -92,7 +104,7 @@ pub fn build_state_with(
         signature_mode: args.signature,
         limiter: ratelimit::RateLimiter::new(args.rate_limit),
         clock: Arc::new(clock::Clock::new()),
-        admin_token: args.admin_token.clone().filter(|t| !t.is_empty()),
+        admin_token: args.admin_token.clone(),
         stubs: stubs::Stubs::default(),
         faults: faults::Faults::default(),
         journal: journal::Journal::new(args.journal_size, args.journal_bytes),

@@ -123,30 +123,46 @@ fn dropped_connection() -> Response {
 /// How long a client may take to send its body once the head has arrived.
 pub const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
-async fn read_body(body: Body, limit: usize) -> Result<bytes::Bytes, ApiError> {
+/// Why a body could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyError {
+    /// Not all of it within [`BODY_READ_TIMEOUT`].
+    Timeout,
+    /// More than the limit.
+    TooLarge,
+    /// The connection failed while it was read.
+    Broken,
+}
+
+/// Reads a whole body of at most `limit` bytes within [`BODY_READ_TIMEOUT`] of being
+/// asked (the API's and the admin API's bodies alike).
+pub async fn collect_body(body: Body, limit: usize) -> Result<bytes::Bytes, BodyError> {
     let mut collect = std::pin::pin!(Limited::new(body, limit).collect());
     // Most bodies arrive with the head: no timer for those.
     let collected = match std::future::poll_fn(|cx| Poll::Ready(collect.as_mut().poll(cx))).await {
         Poll::Ready(collected) => collected,
         Poll::Pending => tokio::time::timeout(BODY_READ_TIMEOUT, collect)
             .await
-            .map_err(|_| {
-                ApiError::invalid_parameter(
-                    "The request body did not arrive in time (10 s).",
-                    "请求体未能按时到达（10秒）。",
-                )
-            })?,
+            .map_err(|_| BodyError::Timeout)?,
     };
     match collected {
         Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
-            Err(ApiError::request_size_limit(limit))
-        }
-        Err(_) => Err(ApiError::invalid_parameter(
-            "The request body could not be read.",
-            "无法读取请求体。",
-        )),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(BodyError::TooLarge),
+        Err(_) => Err(BodyError::Broken),
     }
+}
+
+async fn read_body(body: Body, limit: usize) -> Result<bytes::Bytes, ApiError> {
+    collect_body(body, limit).await.map_err(|e| match e {
+        BodyError::Timeout => ApiError::invalid_parameter(
+            "The request body did not arrive in time (10 s).",
+            "请求体未能按时到达（10秒）。",
+        ),
+        BodyError::TooLarge => ApiError::request_size_limit(limit),
+        BodyError::Broken => {
+            ApiError::invalid_parameter("The request body could not be read.", "无法读取请求体。")
+        }
+    })
 }
 
 async fn read_multipart(incoming: &Incoming) -> Result<Vec<(String, String)>, ApiError> {

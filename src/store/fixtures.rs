@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 use serde_json::{Map, Value};
 
 use super::ImageRecord;
+use super::document::{self, DocError};
 use crate::signature::DEFAULT_ACCOUNT;
 use crate::spec::{self, Member};
 
@@ -154,39 +155,33 @@ pub fn parse(source: &str, text: &str) -> Result<Vec<ImageRecord>, FixtureError>
         field: None,
         message,
     };
-    let doc: Value = serde_json::from_str(text).map_err(|e| err(format!("not valid JSON: {e}")))?;
-    let Value::Object(mut doc) = doc else {
-        return Err(err(
+    // Record by record: a large document never becomes one tree of values.
+    let mut records = Vec::new();
+    let read = document::for_each_image(text, |_, record| {
+        records.push(parse_record(record)?);
+        Ok::<(), RecordError>(())
+    });
+    match read {
+        Ok(()) => Ok(records),
+        Err(DocError::Json(e)) => Err(err(format!("not valid JSON: {e}"))),
+        Err(DocError::NotObject) => Err(err(
             "a fixture document is a JSON object `{\"images\": [...]}`".into(),
-        ));
-    };
-    let images = doc
-        .shift_remove("images")
-        .unwrap_or(Value::Array(Vec::new()));
-    if let Some(key) = doc.keys().next() {
-        return Err(FixtureError {
-            field: Some(key.clone()),
-            ..err("unknown top-level field (expected only `images`)".into())
-        });
-    }
-    let Value::Array(images) = images else {
-        return Err(FixtureError {
+        )),
+        Err(DocError::UnknownField(key)) => Err(FixtureError {
+            field: Some(key),
+            ..err("unknown top-level field (expected only one `images`)".into())
+        }),
+        Err(DocError::ImagesNotArray) => Err(FixtureError {
             field: Some("images".into()),
             ..err("`images` must be an array of records".into())
-        });
-    };
-    images
-        .into_iter()
-        .enumerate()
-        .map(|(i, record)| {
-            parse_record(record).map_err(|(id, field, message)| FixtureError {
-                record: Some(i),
-                id,
-                field,
-                ..err(message)
-            })
-        })
-        .collect()
+        }),
+        Err(DocError::Record(i, (id, field, message))) => Err(FixtureError {
+            record: Some(i),
+            id,
+            field,
+            ..err(message)
+        }),
+    }
 }
 
 type RecordError = (Option<i64>, Option<String>, String);

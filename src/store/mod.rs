@@ -5,6 +5,7 @@
 //! version opens in a newer one. One connection behind a `std::sync::Mutex`: every
 //! statement is short, and callers in async code go through `spawn_blocking`.
 
+mod document;
 pub mod fixtures;
 mod images;
 pub mod scans;

@@ -205,6 +205,7 @@ async fn reset(State(app): State<AppState>) -> Result<Json<Value>, AdminError> {
     app.stubs.clear();
     app.faults.clear();
     app.journal.clear();
+    app.metrics.clear();
     Ok(Json(json!({"records": n})))
 }
 

@@ -145,11 +145,15 @@ pub async fn clear_requests(State(app): State<AppState>) -> StatusCode {
 pub async fn metrics(State(app): State<AppState>) -> Result<Response, AdminError> {
     let store = app.store.clone();
     let records = run(move || store.count_images()).await?;
+    let (exports, export_bytes) = app.exports.usage();
     let text = app.metrics.render(&Gauges {
         records,
         journal_entries: app.journal.len(),
+        journal_bytes: app.journal.bytes(),
         stubs: app.stubs.len(),
         faults: app.faults.len(),
+        exports,
+        export_bytes,
     });
     let mut res = json_response(StatusCode::OK, text.into_bytes());
     res.headers_mut().insert(

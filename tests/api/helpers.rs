@@ -244,6 +244,12 @@ impl Drop for TestApp {
     }
 }
 
+/// An admin POST of a JSON body: `(status, JSON body or null)`.
+pub async fn post(app: &TestApp, path: &str, body: Value) -> (u16, Value) {
+    app.admin(reqwest::Method::POST, path, Some(&body.to_string()), None)
+        .await
+}
+
 pub fn encode(pairs: &[(String, String)]) -> String {
     pairs
         .iter()

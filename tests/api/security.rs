@@ -187,11 +187,8 @@ async fn with_an_admin_token_an_export_downloads_by_its_url_alone() {
     assert_eq!(status, 200, "an admin needs no sign");
 }
 
-/// The header row of the CSV an export call made.
-async fn csv_of(app: &TestApp, res: &Value) -> String {
-    let url = res["DownloadUrl"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{res}"));
+/// The text at `url`.
+async fn get_text(app: &TestApp, url: &str) -> String {
     app.client
         .get(url)
         .send()
@@ -200,6 +197,14 @@ async fn csv_of(app: &TestApp, res: &Value) -> String {
         .text()
         .await
         .unwrap()
+}
+
+/// The CSV an export call made.
+async fn csv_of(app: &TestApp, res: &Value) -> String {
+    let url = res["DownloadUrl"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{res}"));
+    get_text(app, url).await
 }
 
 #[tokio::test]
@@ -267,4 +272,67 @@ async fn csv_cells_that_would_run_as_formulas_are_neutralised() {
         row,
         "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",'+1,'-2+3,'@SUM(A1),linux,1"
     );
+}
+
+#[tokio::test]
+async fn stubs_and_faults_are_limited_to_a_thousand_each() {
+    let app = spawn_app().await;
+    for (path, body) in [
+        (
+            "stubs",
+            json!({"action": ACTION, "response": {"ImageName": "x"}}),
+        ),
+        ("faults", json!({"action": ACTION, "delay_ms": 1})),
+    ] {
+        for i in 0..1000 {
+            let (status, res) = post(&app, path, body.clone()).await;
+            assert_eq!(status, 201, "{path} {i}: {res}");
+        }
+        let (status, res) = post(&app, path, body.clone()).await;
+        assert_eq!(status, 400, "{path}: {res}");
+        assert!(
+            res["error"]["message"].as_str().unwrap().contains("1000"),
+            "{res}"
+        );
+        let (status, _) = app.admin(Method::DELETE, path, None, None).await;
+        assert_eq!(status, 204);
+        let (status, _) = post(&app, path, body).await;
+        assert_eq!(status, 201, "{path}: room again once deleted");
+    }
+}
+
+/// The Prometheus text of the metrics route.
+async fn metrics_text(app: &TestApp) -> String {
+    get_text(app, &format!("{}_emulator/metrics", app.url())).await
+}
+
+#[tokio::test]
+async fn metrics_labels_of_caller_chosen_codes_are_bounded_and_reset_clears_them() {
+    let app = spawn_with(&["--rate-limit", "0"]).await;
+    for i in 0..130 {
+        let stub = json!({"action": ACTION, "error": {"code": format!("FailedOperation.Code{i}")}, "times": 1});
+        assert_eq!(post(&app, "stubs", stub).await.0, 201);
+        let res = app.call(ACTION, json!({"Id": 5427})).await;
+        assert_eq!(
+            code(&res),
+            Some(format!("FailedOperation.Code{i}").as_str())
+        );
+    }
+    app.call(ACTION, json!({"Id": 5427})).await;
+    let text = metrics_text(&app).await;
+    let series: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("tcss_emulator_calls_total{"))
+        .collect();
+    assert_eq!(series.len(), 102, "100 codes, `other`, and Success");
+    assert!(
+        text.contains(&format!("{{action=\"{ACTION}\",code=\"other\"}} 30")),
+        "{text}"
+    );
+    assert!(text.contains(&format!("{{action=\"{ACTION}\",code=\"Success\"}} 1")));
+    assert!(text.contains("tcss_emulator_journal_bytes "), "{text}");
+    let (status, _) = app.admin(Method::POST, "reset", None, None).await;
+    assert_eq!(status, 200);
+    let text = metrics_text(&app).await;
+    assert!(!text.contains("tcss_emulator_calls_total{"), "{text}");
 }

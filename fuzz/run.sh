@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 SECS="${SECS:-300}"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(request_parse signature_verify param_validate fixture_parse)
+[ ${#targets[@]} -gt 0 ] || targets=(request_parse signature_verify param_validate fixture_parse journal_keep export_build)
 for t in "${targets[@]}"; do
     mkdir -p "work/$t"
     echo "== $t for ${SECS}s"

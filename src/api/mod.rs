@@ -7,6 +7,7 @@
 pub mod envelope;
 pub mod form;
 pub mod request;
+pub mod syntax;
 
 use std::future::Future;
 use std::task::Poll;

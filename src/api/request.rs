@@ -7,7 +7,7 @@
 use bytes::Bytes;
 use serde_json::{Map, Value};
 
-use super::form;
+use super::{form, syntax};
 use crate::error::ApiError;
 
 /// Tencent's documented size limits.
@@ -158,7 +158,11 @@ pub fn parse_head(
     };
     let json_pending = kind == BodyKind::Json && !incoming.body.iter().all(u8::is_ascii_whitespace);
     if json_pending {
-        check_json_object(&incoming.body)?;
+        match syntax::check(&incoming.body) {
+            Ok(true) => {}
+            Ok(false) => return Err(not_an_object()),
+            Err(e) => return Err(not_json(&e)),
+        }
     }
 
     let authorization = incoming.header("authorization")?.map(str::to_string);
@@ -202,17 +206,6 @@ pub fn parse_head(
     Ok(req)
 }
 
-/// The errors parsing `body` as a JSON object gives, without building its value: a
-/// visitor that accepts everything and keeps nothing walks it the way a `Value`
-/// would be built (same recursion limit, numbers and strings checked alike).
-fn check_json_object(body: &[u8]) -> Result<(), ApiError> {
-    match serde_json::from_slice::<Syntax>(body) {
-        Ok(Syntax::Object) => Ok(()),
-        Ok(Syntax::Other) => Err(not_an_object()),
-        Err(e) => Err(not_json(&e)),
-    }
-}
-
 fn not_an_object() -> ApiError {
     ApiError::invalid_parameter(
         "The request body must be a JSON object.",
@@ -225,54 +218,6 @@ fn not_json(e: &serde_json::Error) -> ApiError {
         format!("The request body is not valid JSON: {e}."),
         format!("请求体不是合法的JSON：{e}。"),
     )
-}
-
-/// What [`check_json_object`] learns of a JSON value: only whether it is an object.
-enum Syntax {
-    Object,
-    Other,
-}
-
-impl<'de> serde::Deserialize<'de> for Syntax {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(SyntaxVisitor)
-    }
-}
-
-struct SyntaxVisitor;
-
-impl<'de> serde::de::Visitor<'de> for SyntaxVisitor {
-    type Value = Syntax;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Syntax, E> {
-        Ok(Syntax::Other)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Syntax, E> {
-        Ok(Syntax::Other)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Syntax, E> {
-        Ok(Syntax::Other)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Syntax, E> {
-        Ok(Syntax::Other)
-    }
-    fn visit_str<E>(self, _: &str) -> Result<Syntax, E> {
-        Ok(Syntax::Other)
-    }
-    fn visit_unit<E>(self) -> Result<Syntax, E> {
-        Ok(Syntax::Other)
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Syntax, A::Error> {
-        while seq.next_element::<Syntax>()?.is_some() {}
-        Ok(Syntax::Other)
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Syntax, A::Error> {
-        while map.next_entry::<Syntax, Syntax>()?.is_some() {}
-        Ok(Syntax::Object)
-    }
 }
 
 impl TcRequest {

@@ -154,6 +154,15 @@ async fn the_journal_is_bounded_in_bytes_and_keeps_the_newest() {
         all.to_string().len()
     );
     assert!(app.state.journal.bytes() <= 60_000);
+    // Written page by page as it is read, not built whole first.
+    let res = app
+        .client
+        .get(format!("{}_emulator/requests", app.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["transfer-encoding"], "chunked");
+    assert!(res.headers().get("content-length").is_none());
 }
 
 const LIST_EXPORT: &str = "DescribeAssetImageRegistryListExport";

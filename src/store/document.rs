@@ -1,13 +1,14 @@
 //! Reading a fixture document `{"images": [record, ...]}` one record at a time: each
-//! record is built as a JSON value, handed on and dropped before the next is read, so
-//! a large document never exists as one tree of values (which takes tens of times
-//! the memory of its text).
+//! record is handed on as its JSON text (borrowed from the document, its syntax
+//! checked), to be built into values and dropped before the next is read, so a large
+//! document never exists as one tree of values (which takes tens of times the memory
+//! of its text).
 
 use std::cell::{Cell, RefCell};
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// Why a document could not be read.
 #[derive(Debug)]
@@ -24,11 +25,11 @@ pub enum DocError<E> {
     Record(usize, E),
 }
 
-/// Hands each record of the document `text` to `each` (its index, its value), in
+/// Hands each record of the document `text` to `each` (its index, its JSON text), in
 /// order; stops at the first error.
-pub fn for_each_image<E>(
-    text: &str,
-    each: impl FnMut(usize, Value) -> Result<(), E>,
+pub fn for_each_image<'t, E>(
+    text: &'t str,
+    each: impl FnMut(usize, &'t RawValue) -> Result<(), E>,
 ) -> Result<(), DocError<E>> {
     let reader = Reader {
         each: RefCell::new(each),
@@ -68,7 +69,7 @@ impl<F, E> Reader<F, E> {
 
 impl<'de, F, E> DeserializeSeed<'de> for &Reader<F, E>
 where
-    F: FnMut(usize, Value) -> Result<(), E>,
+    F: FnMut(usize, &'de RawValue) -> Result<(), E>,
 {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
@@ -78,7 +79,7 @@ where
 
 impl<'de, F, E> Visitor<'de> for &Reader<F, E>
 where
-    F: FnMut(usize, Value) -> Result<(), E>,
+    F: FnMut(usize, &'de RawValue) -> Result<(), E>,
 {
     type Value = ();
 
@@ -104,7 +105,7 @@ struct Images<'r, F, E>(&'r Reader<F, E>);
 
 impl<'de, F, E> DeserializeSeed<'de> for Images<'_, F, E>
 where
-    F: FnMut(usize, Value) -> Result<(), E>,
+    F: FnMut(usize, &'de RawValue) -> Result<(), E>,
 {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
@@ -114,7 +115,7 @@ where
 
 impl<'de, F, E> Visitor<'de> for Images<'_, F, E>
 where
-    F: FnMut(usize, Value) -> Result<(), E>,
+    F: FnMut(usize, &'de RawValue) -> Result<(), E>,
 {
     type Value = ();
 
@@ -124,7 +125,7 @@ where
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut n = 0;
-        while let Some(record) = seq.next_element::<Value>()? {
+        while let Some(record) = seq.next_element::<&'de RawValue>()? {
             // A record is any JSON value: the caller says what is wrong with it.
             self.0.in_images.set(false);
             let outcome = (self.0.each.borrow_mut())(n, record);
@@ -142,13 +143,13 @@ where
 mod tests {
     use super::*;
 
-    fn read(text: &str) -> Result<Vec<Value>, DocError<String>> {
+    fn read(text: &str) -> Result<Vec<String>, DocError<String>> {
         let mut out = Vec::new();
         for_each_image(text, |_, v| {
-            if v == "bad" {
+            if v.get() == "\"bad\"" {
                 return Err("bad record".to_string());
             }
-            out.push(v);
+            out.push(v.get().to_string());
             Ok(())
         })
         .map(|()| out)
@@ -156,7 +157,10 @@ mod tests {
 
     #[test]
     fn records_come_one_by_one_and_shapes_are_told_apart() {
-        assert_eq!(read(r#"{"images": [1, {"a": 2}]}"#).unwrap().len(), 2);
+        assert_eq!(
+            read(r#"{"images": [1, {"a": 2}]}"#).unwrap(),
+            vec!["1", r#"{"a": 2}"#]
+        );
         assert!(read("{}").unwrap().is_empty());
         assert!(matches!(read("[]"), Err(DocError::NotObject)));
         assert!(matches!(read("5"), Err(DocError::NotObject)));
@@ -181,6 +185,6 @@ mod tests {
             assert!(matches!(read(broken), Err(DocError::Json(_))), "{broken}");
         }
         let deep = format!("{{\"images\": [{}]}}", "[".repeat(200));
-        assert!(matches!(read(&deep), Err(DocError::Json(_))));
+        assert!(matches!(read(&deep), Err(DocError::Json(_))), "unclosed");
     }
 }

@@ -148,6 +148,47 @@ fn check_extra(name: &str, value: Value) -> Result<Result<Value, String>, Value>
 
 /// Parses one fixture document.
 pub fn parse(source: &str, text: &str) -> Result<Vec<ImageRecord>, FixtureError> {
+    let mut records = Vec::new();
+    read(source, text, usize::MAX, |record, _| {
+        records.push(record);
+        Ok::<(), FixtureError>(())
+    })
+    .map_err(|e| match e {
+        Fed::Fixture(e) | Fed::Other(e) => e,
+    })?;
+    Ok(records)
+}
+
+/// The most JSON text one record may take in a document read by [`for_each_record`]:
+/// a record's values take tens of times its text while it is checked.
+pub const MAX_RECORD_BYTES: usize = 4 * 1024 * 1024;
+
+/// Why [`for_each_record`] stopped.
+#[derive(Debug)]
+pub enum Fed<E> {
+    /// The document or a record is refused.
+    Fixture(FixtureError),
+    /// What the caller's `each` said.
+    Other(E),
+}
+
+/// Checks the document `text` record by record (one record's values in memory at a
+/// time), handing each record and the length of its JSON text to `each`, in order. A
+/// record of more than [`MAX_RECORD_BYTES`] is refused. Stops at the first error.
+pub fn for_each_record<E>(
+    source: &str,
+    text: &str,
+    each: impl FnMut(ImageRecord, usize) -> Result<(), E>,
+) -> Result<(), Fed<E>> {
+    read(source, text, MAX_RECORD_BYTES, each)
+}
+
+fn read<E>(
+    source: &str,
+    text: &str,
+    max_record: usize,
+    mut each: impl FnMut(ImageRecord, usize) -> Result<(), E>,
+) -> Result<(), Fed<E>> {
     let err = |message: String| FixtureError {
         source: source.to_string(),
         record: None,
@@ -155,32 +196,44 @@ pub fn parse(source: &str, text: &str) -> Result<Vec<ImageRecord>, FixtureError>
         field: None,
         message,
     };
-    // Record by record: a large document never becomes one tree of values.
-    let mut records = Vec::new();
-    let read = document::for_each_image(text, |_, record| {
-        records.push(parse_record(record)?);
-        Ok::<(), RecordError>(())
+    let read = document::for_each_image(text, |_, raw| {
+        let len = raw.get().len();
+        if len > max_record {
+            return Err(Fed::Fixture(err(format!(
+                "the record's JSON is {len} bytes, more than {max_record}: split its findings over several records"
+            ))));
+        }
+        let value = serde_json::from_str::<Value>(raw.get())
+            .map_err(|e| Fed::Fixture(err(format!("not valid JSON: {e}"))))?;
+        let record = parse_record(value).map_err(|(id, field, message)| {
+            Fed::Fixture(FixtureError {
+                id,
+                field,
+                ..err(message)
+            })
+        })?;
+        each(record, len).map_err(Fed::Other)
     });
     match read {
-        Ok(()) => Ok(records),
-        Err(DocError::Json(e)) => Err(err(format!("not valid JSON: {e}"))),
-        Err(DocError::NotObject) => Err(err(
+        Ok(()) => Ok(()),
+        Err(DocError::Json(e)) => Err(Fed::Fixture(err(format!("not valid JSON: {e}")))),
+        Err(DocError::NotObject) => Err(Fed::Fixture(err(
             "a fixture document is a JSON object `{\"images\": [...]}`".into(),
-        )),
-        Err(DocError::UnknownField(key)) => Err(FixtureError {
+        ))),
+        Err(DocError::UnknownField(key)) => Err(Fed::Fixture(FixtureError {
             field: Some(key),
             ..err("unknown top-level field (expected only one `images`)".into())
-        }),
-        Err(DocError::ImagesNotArray) => Err(FixtureError {
+        })),
+        Err(DocError::ImagesNotArray) => Err(Fed::Fixture(FixtureError {
             field: Some("images".into()),
             ..err("`images` must be an array of records".into())
-        }),
-        Err(DocError::Record(i, (id, field, message))) => Err(FixtureError {
+        })),
+        // The record's index goes into a fixture error; the caller's own as is.
+        Err(DocError::Record(i, Fed::Fixture(e))) => Err(Fed::Fixture(FixtureError {
             record: Some(i),
-            id,
-            field,
-            ..err(message)
-        }),
+            ..e
+        })),
+        Err(DocError::Record(_, other)) => Err(other),
     }
 }
 

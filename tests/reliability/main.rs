@@ -5,7 +5,7 @@
 //! Knobs, all opt-in:
 //! - `TCSS_SOAK_SECS=300 cargo test --test reliability soak -- --nocapture`: the long
 //!   soak (default 10 s);
-//! - `TCSS_CRASH_RECORDS=180000 cargo test --test reliability sigkill`: a larger
+//! - `TCSS_CRASH_RECORDS=200000 cargo test --test reliability sigkill`: a larger
 //!   batch in the crash-safety test (default 100,000).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]

@@ -180,30 +180,38 @@ fn fixture_doc(bytes: usize) -> Vec<u8> {
 }
 
 /// Issue 16, point 4: a 19.8 MB fixture document peaked at 965 MB resident before
-/// being refused (the limit was 512 MiB). The limit is 16 MiB now: a larger body is
-/// `413` before it is read whole, and the largest allowed document of small records
-/// (the most costly per byte) stays within a few hundred MB.
+/// being refused (the limit was 512 MiB). A document is read and written record by
+/// record in batches now, under a 64 MiB limit: a larger body is `413` before it is
+/// read whole, and a document of small records (the most costly per byte: 16 MiB,
+/// ~190,000 records, peaked at ~600 MB before) stays within a few hundred MB (a file
+/// database, so that what is measured is the request, not the records kept in
+/// memory). The README's figure for the full 64 MiB comes from the same measurement.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_largest_admin_body_stays_within_a_few_hundred_mb() {
+async fn a_large_admin_body_stays_within_a_few_hundred_mb() {
     let dir = tempfile::tempdir().unwrap();
-    let mut bin = Binary::start(&["--rate-limit", "0"], dir.path(), "admin.log");
-    let limit = Duration::from_secs(120);
+    let db = dir.path().join("seed.sqlite");
+    let mut bin = Binary::start(
+        &["--rate-limit", "0", "--db", db.to_str().unwrap()],
+        dir.path(),
+        "admin.log",
+    );
+    let limit = Duration::from_secs(300);
     let seed = |body: &[u8]| {
         Wire::new("POST", "/_emulator/fixtures")
             .header("Host", bin.addr.to_string())
             .header("Content-Type", "application/json")
             .body(body)
     };
-    let too_big = send(&bin, &seed(&fixture_doc(19_800_000)), limit).await;
+    let too_big = send(&bin, &seed(&fixture_doc(70_000_000)), limit).await;
     assert_eq!(too_big.status, 413, "{}", too_big.text());
     let (peak, _) = rss_mib(&bin);
-    assert!(peak < 100, "a refused 19.8 MB body: peak RSS {peak} MiB");
-    let max = fixture_doc(16 * 1024 * 1024);
-    let reply = send(&bin, &seed(&max), limit).await;
-    bin.assert_healthy("after the largest fixture document");
+    assert!(peak < 100, "a refused 70 MB body: peak RSS {peak} MiB");
+    let doc = fixture_doc(16 * 1024 * 1024);
+    let reply = send(&bin, &seed(&doc), limit).await;
+    bin.assert_healthy("after a 16 MiB fixture document");
     assert_eq!(reply.status, 200, "{}", reply.text());
     let (peak, now) = rss_mib(&bin);
     eprintln!("admin: 16 MiB document of small records: peak {peak} MiB, now {now} MiB");
-    assert!(peak < 900, "a 16 MiB fixture document: peak RSS {peak} MiB");
+    assert!(peak < 250, "a 16 MiB fixture document: peak RSS {peak} MiB");
     assert_serves(bin.addr, &bin.signer()).await.unwrap();
 }

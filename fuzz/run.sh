@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 SECS="${SECS:-300}"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(request_parse signature_verify param_validate fixture_parse)
+[ ${#targets[@]} -gt 0 ] || targets=(request_parse signature_verify param_validate fixture_parse journal_keep export_build)
 failed=()
 for t in "${targets[@]}"; do
     mkdir -p "work/$t"

@@ -130,6 +130,27 @@ def main():
     write("fixture_parse", "bad-field", json.dumps({"images": [{"Id": 2, "VulCnt": -1, "Nope": 1}]}))
     write("fixture_parse", "layers", json.dumps({"images": [{"Id": "3", "LayerInfo": "[]", "IsAuthorized": 1, "IsTrustImage": "true", "ImageCreateTime": "2024-01-01T00:00:00Z"}]}))
 
+    # journal_keep: two bytes of limit (144 + little-endian u16), then JSON.
+    def limited(limit, value):
+        extra = limit - 144
+        return bytes([extra & 0xFF, extra >> 8]) + json.dumps(value, ensure_ascii=False).encode()
+
+    write("journal_keep", "small-fits", limited(4096, {"Id": 5427, "Filters": [{"Name": "ImageName", "Values": ["nginx"]}]}))
+    write("journal_keep", "long-string", limited(2000, {"ImageId": "x" * 3000, "Esc": "\u0001\"\\\n参"}))
+    write("journal_keep", "wide-list", limited(1000, {"Id": list(range(400))}))
+    write("journal_keep", "deep", limited(600, {"A": [[[[[{"B": [1, 2, {"C": "d"}]}]]]]]}))
+    write("journal_keep", "scalars", limited(144, [None, True, -1.5e300, 18446744073709551615, "=x"]))
+
+    # export_build: asked names, row type, byte bound, then the rows (JSON array).
+    rows = [{"ImageName": "=HYPERLINK(\"x\")", "ImageTag": "v1", "VulCnt": 3, "Id": 1},
+            {"ImageName": "a,b", "ImageTag": "-2", "VulCnt": None, "IsLatestImage": True},
+            {"ImageName": "line\nbreak \"q\"", "Tags": ["x", "y"]}]
+    write("export_build", "list", "ImageName,ImageTag,VulCnt,imagename,ScanStartTime\nImageRepoInfo\n100000\n" + json.dumps(rows))
+    write("export_build", "vul-aliases", "CVEId,cvss_score,CVSS_Desc,Tag\nImageVul\n4096\n" +
+          json.dumps([{"CVEID": "CVE-1", "CvssScore": "9.8", "Tag": ["@a"]}]))
+    write("export_build", "over-bound", "ImageName\nImageRepoInfo\n40\n" + json.dumps([{"ImageName": "x" * 30}] * 5))
+    write("export_build", "unknown", "ImageName,Nope\nImageRisk\n1000\n[]")
+
 
 if __name__ == "__main__":
     main()

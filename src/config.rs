@@ -77,7 +77,7 @@ pub struct ServeArgs {
     pub fixtures: Vec<PathBuf>,
 
     /// Accepted credential `SECRET_ID:SECRET_KEY[:ACCOUNT[:TOKEN]]` (repeatable).
-    #[arg(long = "credential", env = "TCSS_EMULATOR_CREDENTIAL", value_delimiter = ',', value_parser = Credential::parse)]
+    #[arg(long = "credential", env = "TCSS_EMULATOR_CREDENTIAL", value_delimiter = ',', value_parser = CredentialParser, hide_env_values = true)]
     pub credentials: Vec<Credential>,
 
     /// Calls per second per (SecretId, Action); 0 turns the limit off.
@@ -102,6 +102,10 @@ pub struct ServeArgs {
     #[arg(long, env = "TCSS_EMULATOR_JOURNAL_SIZE", default_value_t = 1000)]
     pub journal_size: usize,
 
+    /// Bytes the request journal may hold in all (oldest calls dropped first); 0 turns it off.
+    #[arg(long, env = "TCSS_EMULATOR_JOURNAL_BYTES", default_value_t = crate::journal::DEFAULT_BYTES)]
+    pub journal_bytes: usize,
+
     /// Directory of fixture documents loaded in name order after --fixtures (init hooks).
     #[arg(long, env = "TCSS_EMULATOR_INIT_DIR")]
     pub init_dir: Option<PathBuf>,
@@ -109,6 +113,33 @@ pub struct ServeArgs {
     /// Bearer token the admin API requires (all routes but health).
     #[arg(long, env = "TCSS_EMULATOR_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
+}
+
+/// Parses `--credential` without ever repeating the value in an error (clap's own
+/// errors quote it, and it holds a secret key).
+#[derive(Debug, Clone, Copy)]
+pub struct CredentialParser;
+
+impl clap::builder::TypedValueParser for CredentialParser {
+    type Value = Credential;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Credential, clap::Error> {
+        value
+            .to_str()
+            .and_then(|text| Credential::parse(text).ok())
+            .ok_or_else(|| {
+                clap::Error::raw(
+                    clap::error::ErrorKind::ValueValidation,
+                    "a --credential (or TCSS_EMULATOR_CREDENTIAL) value is not SECRET_ID:SECRET_KEY[:ACCOUNT[:TOKEN]] (the value is not shown: it holds a key)\n",
+                )
+                .with_cmd(cmd)
+            })
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -310,7 +341,11 @@ mod tests {
         assert_eq!(a.credentials.len(), 2);
         assert_eq!(a.credentials[1].account, "acct");
         assert_eq!(a.signature, Mode::Strict);
-        assert!(Cli::try_parse_from(["tcss-emulator", "--credential", "nocolon"]).is_err());
+        let err = Cli::try_parse_from(["tcss-emulator", "--credential", "secret-key-alone"])
+            .unwrap_err()
+            .to_string();
+        assert!(!err.contains("secret-key-alone"), "{err}");
+        assert!(err.contains("SECRET_ID:SECRET_KEY"), "{err}");
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub enum ErrorCode {
     InvalidParameter,
     InvalidParameterValue,
     InvalidRequest,
+    LimitExceeded,
     MissingParameter,
     NoSuchVersion,
     RequestLimitExceeded,
@@ -47,6 +48,7 @@ impl ErrorCode {
             Self::InvalidParameter => "InvalidParameter",
             Self::InvalidParameterValue => "InvalidParameterValue",
             Self::InvalidRequest => "InvalidRequest",
+            Self::LimitExceeded => "LimitExceeded",
             Self::MissingParameter => "MissingParameter",
             Self::NoSuchVersion => "NoSuchVersion",
             Self::RequestLimitExceeded => "RequestLimitExceeded",
@@ -59,7 +61,7 @@ impl ErrorCode {
     }
 
     /// Every code, for tables in tests and docs.
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 19] = [
         Self::InvalidAuthorization,
         Self::SecretIdNotFound,
         Self::SignatureExpire,
@@ -71,6 +73,7 @@ impl ErrorCode {
         Self::InvalidParameter,
         Self::InvalidParameterValue,
         Self::InvalidRequest,
+        Self::LimitExceeded,
         Self::MissingParameter,
         Self::NoSuchVersion,
         Self::RequestLimitExceeded,
@@ -377,6 +380,20 @@ impl ApiError {
     /// An operation the record's state does not allow (e.g. a task still running).
     pub fn failed_operation(en: impl Into<String>, zh: impl Into<String>) -> Self {
         Self::new(ErrorCode::FailedOperation, en.into(), zh.into())
+    }
+
+    /// An export whose file would pass the emulator's bound on one file.
+    pub fn export_too_large(max_bytes: usize) -> Self {
+        let mib = max_bytes / (1024 * 1024);
+        Self::new(
+            ErrorCode::LimitExceeded,
+            format!(
+                "Quota limit exceeded: the export file would be larger than {mib} MiB; narrow it with Filters, Limit or ExportField."
+            ),
+            format!(
+                "超过配额限制：导出文件将超过{mib} MiB，请用Filters、Limit或ExportField缩小范围。"
+            ),
+        )
     }
 
     pub fn internal() -> Self {

@@ -70,6 +70,9 @@ impl Fault {
 /// The longest delay a fault may ask for.
 pub const MAX_DELAY_MS: u64 = 600_000;
 
+/// The most faults kept at once.
+pub const MAX_FAULTS: usize = 1000;
+
 #[derive(Debug, Default)]
 pub struct Faults {
     state: Mutex<State>,
@@ -140,6 +143,11 @@ impl Faults {
         }
         let seed = new.seed.unwrap_or(0);
         let mut state = self.lock();
+        if state.faults.len() >= MAX_FAULTS {
+            return Err(format!(
+                "at most {MAX_FAULTS} faults are kept: delete some first (DELETE /_emulator/faults)"
+            ));
+        }
         state.next_id += 1;
         let id = state.next_id;
         state.faults.push(Fault {

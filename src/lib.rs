@@ -45,6 +45,10 @@ pub enum StartError {
     Fixture(#[from] store::fixtures::FixtureError),
     #[error("{0}")]
     Store(#[from] StoreError),
+    #[error(
+        "--admin-token (or TCSS_EMULATOR_ADMIN_TOKEN) is empty: give a token, or leave it out to run without admin authentication"
+    )]
+    EmptyAdminToken,
     #[error("--init-dir `{0}` is not a directory")]
     InitDir(String),
     #[error("cannot listen: {0}")]
@@ -66,6 +70,14 @@ pub fn build_state_with(
     env: impl Fn(&str) -> Option<String>,
     extra: Document,
 ) -> Result<AppState, StartError> {
+    // An empty token would silently turn admin authentication off.
+    if args
+        .admin_token
+        .as_deref()
+        .is_some_and(|t| t.trim().is_empty())
+    {
+        return Err(StartError::EmptyAdminToken);
+    }
     let mut startup = if args.fixtures.is_empty() {
         fixtures::bundled()?
     } else {
@@ -103,10 +115,10 @@ pub fn build_state_with(
         signature_mode: args.signature,
         limiter: ratelimit::RateLimiter::new(args.rate_limit),
         clock: Arc::new(clock::Clock::new()),
-        admin_token: args.admin_token.clone().filter(|t| !t.is_empty()),
+        admin_token: args.admin_token.clone(),
         stubs: stubs::Stubs::default(),
         faults: faults::Faults::default(),
-        journal: journal::Journal::new(args.journal_size),
+        journal: journal::Journal::new(args.journal_size, args.journal_bytes),
         metrics: metrics::Metrics::default(),
         exports: exports::Exports::default(),
         scan_duration: Duration::from_secs(args.scan_duration),

@@ -1,7 +1,12 @@
 //! Prometheus metrics (`GET /_emulator/metrics`): calls by action and outcome code,
 //! a latency histogram, and gauges filled in at scrape time.
+//!
+//! The label set is bounded: actions are the spec's (or `-`), and codes, which stubs
+//! and faults let callers choose, are counted under their own name for the first
+//! [`MAX_CODES`] distinct ones, then under `other` (the codes the emulator answers
+//! itself always under their own). `reset` clears everything.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 use std::sync::Mutex;
 
@@ -15,10 +20,17 @@ pub struct Metrics {
     state: Mutex<State>,
 }
 
+/// The most distinct `code` label values; later codes are counted as [`OTHER`].
+pub const MAX_CODES: usize = 100;
+/// The `code` label of codes beyond [`MAX_CODES`].
+pub const OTHER: &str = "other";
+
 #[derive(Debug, Default)]
 struct State {
     /// action → code → calls.
     calls: BTreeMap<String, BTreeMap<String, u64>>,
+    /// The distinct codes labelled so far.
+    codes: BTreeSet<String>,
     /// Cumulative counts per bucket, plus the +Inf bucket last.
     buckets: [u64; BUCKETS.len() + 1],
     sum_seconds: f64,
@@ -30,8 +42,11 @@ struct State {
 pub struct Gauges {
     pub records: u64,
     pub journal_entries: usize,
+    pub journal_bytes: usize,
     pub stubs: usize,
     pub faults: usize,
+    pub exports: usize,
+    pub export_bytes: usize,
 }
 
 impl Metrics {
@@ -39,6 +54,14 @@ impl Metrics {
     /// cannot grow the label set).
     pub fn observe(&self, action: &str, code: &str, seconds: f64) {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let code = if s.codes.contains(code) || own_code(code) {
+            code
+        } else if s.codes.len() < MAX_CODES {
+            s.codes.insert(code.to_string());
+            code
+        } else {
+            OTHER
+        };
         // Borrowed look-ups: no allocation once a pair has been seen.
         let codes = match s.calls.get_mut(action) {
             Some(codes) => codes,
@@ -57,6 +80,11 @@ impl Metrics {
         s.buckets[slot] += 1;
         s.sum_seconds += seconds;
         s.count += 1;
+    }
+
+    /// Forgets every count (`POST /_emulator/reset`).
+    pub fn clear(&self) {
+        *self.state.lock().unwrap_or_else(|e| e.into_inner()) = State::default();
     }
 
     /// The Prometheus text exposition.
@@ -113,8 +141,19 @@ impl Metrics {
                 "Calls held in the request journal.",
                 gauges.journal_entries as f64,
             ),
+            (
+                "journal_bytes",
+                "Bytes held by the request journal.",
+                gauges.journal_bytes as f64,
+            ),
             ("stubs", "Active stubs.", gauges.stubs as f64),
             ("faults", "Active faults.", gauges.faults as f64),
+            ("exports", "Export files kept.", gauges.exports as f64),
+            (
+                "export_bytes",
+                "Bytes held by the export files kept.",
+                gauges.export_bytes as f64,
+            ),
         ] {
             let _ = writeln!(
                 out,
@@ -123,6 +162,14 @@ impl Metrics {
         }
         out
     }
+}
+
+/// A code the emulator itself answers, always counted under its name (a fixed set).
+fn own_code(code: &str) -> bool {
+    matches!(code, "Success" | "ConnectionDropped")
+        || crate::error::ErrorCode::ALL
+            .iter()
+            .any(|c| c.as_str() == code)
 }
 
 /// Label values are escaped as the text format asks.
@@ -152,5 +199,31 @@ mod tests {
         assert!(text.contains("tcss_emulator_call_duration_seconds_bucket{le=\"+Inf\"} 3"));
         assert!(text.contains("tcss_emulator_call_duration_seconds_count 3"));
         assert!(text.contains("tcss_emulator_records 2"));
+    }
+
+    #[test]
+    fn caller_chosen_codes_fold_into_other_beyond_the_cap_and_reset_clears() {
+        let m = Metrics::default();
+        for i in 0..MAX_CODES + 50 {
+            m.observe("A", &format!("FailedOperation.Code{i}"), 0.001);
+        }
+        m.observe("A", "FailedOperation.Code0", 0.001);
+        m.observe("A", "ResourceNotFound", 0.001);
+        let text = m.render(&Gauges::default());
+        let series = text
+            .lines()
+            .filter(|l| l.starts_with("tcss_emulator_calls_total{"))
+            .count();
+        assert_eq!(series, MAX_CODES + 2);
+        assert!(
+            text.contains("code=\"ResourceNotFound\"} 1"),
+            "the emulator's own codes"
+        );
+        assert!(text.contains("tcss_emulator_calls_total{action=\"A\",code=\"other\"} 50"));
+        assert!(text.contains("code=\"FailedOperation.Code0\"} 2"));
+        m.clear();
+        let text = m.render(&Gauges::default());
+        assert!(!text.contains("tcss_emulator_calls_total{"));
+        assert!(text.contains("tcss_emulator_call_duration_seconds_count 0"));
     }
 }

@@ -64,6 +64,9 @@ pub struct StubError {
     pub message: Option<String>,
 }
 
+/// The most stubs kept at once.
+pub const MAX_STUBS: usize = 1000;
+
 #[derive(Debug, Default)]
 pub struct Stubs {
     state: Mutex<State>,
@@ -157,6 +160,11 @@ impl Stubs {
             return Err("`times` must be at least 1 (leave it out for unlimited)".into());
         }
         let mut state = self.lock();
+        if state.stubs.len() >= MAX_STUBS {
+            return Err(format!(
+                "at most {MAX_STUBS} stubs are kept: delete some first (DELETE /_emulator/stubs)"
+            ));
+        }
         state.next_id += 1;
         let id = state.next_id;
         let specificity = leaves(&Value::Object(matcher.clone()));

@@ -77,6 +77,7 @@ impl Default for Builder {
                 rate_limit: 20,
                 signature: Mode::Verify,
                 journal_size: 1000,
+                journal_bytes: crate::journal::DEFAULT_BYTES,
                 scan_duration: 5,
                 task_duration: 5,
                 init_dir: None,

@@ -7,6 +7,7 @@ mod error;
 mod resources;
 mod tooling;
 
+use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::http::StatusCode;
 use axum::middleware::{self, Next};
@@ -17,13 +18,18 @@ use bytes::Bytes;
 use serde_json::{Value, json};
 use subtle::ConstantTimeEq;
 
+use crate::api::BodyError;
 use crate::api::envelope::VERSION;
 use crate::app::AppState;
-use crate::resources::fixtures::{self, Document};
+use crate::resources::fixtures;
+use crate::store::fixtures::{Fed, MAX_RECORD_BYTES};
 pub use error::AdminError;
 
-/// Admin bodies may be large (bulk seeding).
-const ADMIN_BODY_LIMIT: usize = 512 * 1024 * 1024;
+/// The largest admin body. A fixture document is read and written record by record
+/// in batches (`write_document`), so what it costs beyond its own bytes is bounded
+/// (a batch, and one record of at most 4 MiB of JSON): measured peaks are in the
+/// README's "Security" section.
+pub const ADMIN_BODY_LIMIT: usize = 64 * 1024 * 1024;
 
 pub fn router(state: AppState) -> Router<AppState> {
     let guarded = Router::new()
@@ -33,7 +39,6 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/reset", post(reset))
         .route("/state", get(export_state).post(import_state))
         .route("/clock", get(tooling::get_clock).post(tooling::set_clock))
-        .route("/exports/{job}", get(tooling::get_export))
         .route(
             "/stubs",
             post(tooling::add_stub)
@@ -60,10 +65,14 @@ pub fn router(state: AppState) -> Router<AppState> {
             get(resources::get_record).delete(resources::delete_record),
         )
         .route("/metrics", get(tooling::metrics))
+        // The body read here is handed on whole; the extractors need not bound it again.
         .layer(DefaultBodyLimit::max(ADMIN_BODY_LIMIT))
+        .route_layer(middleware::from_fn(read_whole_body))
         .route_layer(middleware::from_fn_with_state(state, require_token));
     Router::new()
         .route("/health", get(health))
+        // A download URL works by itself (its `sign`), or with the admin token.
+        .route("/exports/{job}", get(tooling::get_export))
         .merge(guarded)
         .method_not_allowed_fallback(method_not_allowed)
 }
@@ -72,19 +81,42 @@ async fn method_not_allowed() -> AdminError {
     AdminError::method_not_allowed()
 }
 
+/// No admin token is set, or `headers` carry it (`Authorization: Bearer <token>`,
+/// compared in constant time).
+pub(crate) fn authorized(app: &AppState, headers: &axum::http::HeaderMap) -> bool {
+    let Some(expected) = &app.admin_token else {
+        return true;
+    };
+    let sent = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    bool::from(sent.as_bytes().ct_eq(expected.as_bytes()))
+}
+
 async fn require_token(State(app): State<AppState>, req: Request, next: Next) -> Response {
-    if let Some(expected) = &app.admin_token {
-        let sent = req
-            .headers()
-            .get("authorization")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .unwrap_or("");
-        if !bool::from(sent.as_bytes().ct_eq(expected.as_bytes())) {
-            return AdminError::unauthorized().into_response();
-        }
+    if !authorized(&app, req.headers()) {
+        return AdminError::unauthorized().into_response();
     }
     next.run(req).await
+}
+
+/// Reads an admin request's body before its handler runs, under the same 10 s read
+/// timeout as the cloud API (else `408`) and [`ADMIN_BODY_LIMIT`] (else `413`).
+async fn read_whole_body(req: Request, next: Next) -> Response {
+    let (parts, body) = req.into_parts();
+    match crate::api::collect_body(body, ADMIN_BODY_LIMIT).await {
+        Ok(bytes) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        Err(BodyError::Timeout) => AdminError::body_timeout().into_response(),
+        Err(BodyError::TooLarge) => AdminError::too_large(ADMIN_BODY_LIMIT).into_response(),
+        Err(BodyError::Broken) => {
+            AdminError::bad_request("the body could not be read").into_response()
+        }
+    }
 }
 
 pub(crate) async fn run<T: Send + 'static>(
@@ -111,12 +143,53 @@ async fn load_fixtures(
     State(app): State<AppState>,
     body: Bytes,
 ) -> Result<Json<Value>, AdminError> {
-    let text = std::str::from_utf8(&body)
-        .map_err(|_| AdminError::bad_request("the body is not UTF-8 text"))?;
-    let doc = fixtures::parse("request body", text).map_err(AdminError::fixture)?;
-    let store = app.store.clone();
-    let n = run(move || store.upsert_document(&doc.images, &doc.records)).await?;
+    let n = write_document(&app, body, false).await?;
     Ok(Json(json!({"upserted": n})))
+}
+
+/// Checks and writes a fixture document record by record, in batches, in one
+/// transaction (`store::Batch`): one record's values in memory at a time, and nothing
+/// written when any record is refused. With `replace`, every record and scan there
+/// was goes.
+async fn write_document(app: &AppState, body: Bytes, replace: bool) -> Result<usize, AdminError> {
+    enum Refused {
+        NotUtf8,
+        Fixture(crate::store::fixtures::FixtureError),
+        Store(crate::store::StoreError),
+    }
+    impl From<crate::store::StoreError> for Refused {
+        fn from(e: crate::store::StoreError) -> Self {
+            Self::Store(e)
+        }
+    }
+    let store = app.store.clone();
+    let written =
+        tokio::task::spawn_blocking(move || {
+            let text = std::str::from_utf8(&body).map_err(|_| Refused::NotUtf8)?;
+            store.write_fed(replace, |batch| {
+                fixtures::for_each("request body", text, MAX_RECORD_BYTES, |entry, bytes| {
+                    match entry {
+                        fixtures::Entry::Image(image) => batch.push(image, bytes),
+                        fixtures::Entry::Record(record) => batch.push_record(&record),
+                    }
+                })
+                .map_err(|e| match e {
+                    Fed::Fixture(e) => Refused::Fixture(e),
+                    Fed::Other(e) => Refused::Store(e),
+                })
+            })
+        })
+        .await;
+    match written {
+        Ok(Ok(n)) => Ok(n),
+        Ok(Err(Refused::NotUtf8)) => Err(AdminError::bad_request("the body is not UTF-8 text")),
+        Ok(Err(Refused::Fixture(e))) => Err(AdminError::fixture(e)),
+        Ok(Err(Refused::Store(e))) => Err(AdminError::from(e)),
+        Err(e) => {
+            tracing::error!(error = %e, "admin task failed");
+            Err(AdminError::internal())
+        }
+    }
 }
 
 async fn list_images(State(app): State<AppState>) -> Result<Json<Value>, AdminError> {
@@ -172,6 +245,7 @@ async fn reset(State(app): State<AppState>) -> Result<Json<Value>, AdminError> {
     app.stubs.clear();
     app.faults.clear();
     app.journal.clear();
+    app.metrics.clear();
     Ok(Json(json!({"records": n})))
 }
 
@@ -203,14 +277,6 @@ async fn export_state(State(app): State<AppState>) -> Result<Response, AdminErro
 
 /// Replaces every record with the document's, in one transaction.
 async fn import_state(State(app): State<AppState>, body: Bytes) -> Result<Json<Value>, AdminError> {
-    let text = std::str::from_utf8(&body)
-        .map_err(|_| AdminError::bad_request("the body is not UTF-8 text"))?;
-    let doc: Document = fixtures::parse("request body", text).map_err(AdminError::fixture)?;
-    let store = app.store.clone();
-    let n = run(move || {
-        store.clear_scans()?;
-        store.replace_document(&doc.images, &doc.records)
-    })
-    .await?;
+    let n = write_document(&app, body, true).await?;
     Ok(Json(json!({"records": n})))
 }

@@ -2,9 +2,12 @@
 //! list and metrics.
 
 use axum::Json;
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use std::sync::Arc;
+
 use bytes::Bytes;
 use serde_json::{Value, json};
 
@@ -95,7 +98,7 @@ pub async fn delete_fault(
 pub async fn list_requests(
     State(app): State<AppState>,
     query: Result<Query<journal::Query>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<Value>, AdminError> {
+) -> Result<Response, AdminError> {
     let Query(query) = query.map_err(|e| AdminError::bad_request(&e.body_text()))?;
     let since_ms = match &query.since {
         Some(raw) => Some(
@@ -105,8 +108,32 @@ pub async fn list_requests(
         ),
         None => None,
     };
-    let entries = app.journal.find(&query, since_ms);
-    Ok(Json(json!({"requests": entries})))
+    Ok(journal_response(app.journal.find(&query, since_ms)))
+}
+
+/// `{"requests": [...]}`, written a page of entries at a time as the client reads it:
+/// the entries are shared with the journal, never copied whole into one body.
+fn journal_response(entries: Vec<Arc<journal::Entry>>) -> Response {
+    const PAGE: usize = 64;
+    let pages = entries.len().div_ceil(PAGE);
+    let page = move |p: usize| {
+        let mut buf = Vec::with_capacity(PAGE * 512);
+        for (i, entry) in entries.iter().enumerate().skip(p * PAGE).take(PAGE) {
+            if i > 0 {
+                buf.push(b',');
+            }
+            // Writing to memory fails only for maps with non-string keys: none here.
+            let _ = serde_json::to_writer(&mut buf, entry.as_ref());
+        }
+        Bytes::from(buf)
+    };
+    let chunks = std::iter::once(Bytes::from_static(b"{\"requests\":["))
+        .chain((0..pages).map(page))
+        .chain(std::iter::once(Bytes::from_static(b"]}")));
+    let body = Body::from_stream(futures_util::stream::iter(
+        chunks.map(Ok::<_, std::convert::Infallible>),
+    ));
+    json_response(StatusCode::OK, body)
 }
 
 pub async fn clear_requests(State(app): State<AppState>) -> StatusCode {
@@ -118,11 +145,15 @@ pub async fn clear_requests(State(app): State<AppState>) -> StatusCode {
 pub async fn metrics(State(app): State<AppState>) -> Result<Response, AdminError> {
     let store = app.store.clone();
     let records = run(move || store.count_images()).await?;
+    let (exports, export_bytes) = app.exports.usage();
     let text = app.metrics.render(&Gauges {
         records,
         journal_entries: app.journal.len(),
+        journal_bytes: app.journal.bytes(),
         stubs: app.stubs.len(),
         faults: app.faults.len(),
+        exports,
+        export_bytes,
     });
     let mut res = json_response(StatusCode::OK, text.into_bytes());
     res.headers_mut().insert(
@@ -209,17 +240,31 @@ pub async fn set_clock(
     Ok(Json(clock_json(&app)))
 }
 
-/// `GET /_emulator/exports/{job}`: the CSV an export action made.
+/// The query of a download URL.
+#[derive(Debug, serde::Deserialize)]
+pub struct Download {
+    sign: Option<String>,
+}
+
+/// `GET /_emulator/exports/{job}?sign=…`: the CSV an export action made, for the URL it
+/// answered (its `sign`), or for an admin without it.
 pub async fn get_export(
     State(app): State<AppState>,
     Path(job): Path<String>,
+    query: Result<Query<Download>, axum::extract::rejection::QueryRejection>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Response, AdminError> {
+    let Query(query) = query.map_err(|e| AdminError::bad_request(&e.body_text()))?;
+    let admin = super::authorized(&app, &headers);
+    if query.sign.is_none() && !admin {
+        return Err(AdminError::unauthorized());
+    }
     let job = job.trim_end_matches(".csv");
     let csv = app
         .exports
-        .get(job)
+        .get(job, query.sign.as_deref(), admin)
         .ok_or_else(|| AdminError::not_found_message(&format!("no export `{job}`")))?;
-    let mut res = json_response(StatusCode::OK, csv.into_bytes());
+    let mut res = json_response(StatusCode::OK, csv);
     res.headers_mut().insert(
         axum::http::header::CONTENT_TYPE,
         axum::http::HeaderValue::from_static("text/csv; charset=utf-8"),

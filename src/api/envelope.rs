@@ -95,8 +95,8 @@ fn error_fields(err: &ApiError, lang: Language) -> Map<String, Value> {
 }
 
 /// A JSON answer with the emulator's headers.
-pub fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
-    let mut res = Response::new(axum::body::Body::from(body));
+pub fn json_response(status: StatusCode, body: impl Into<axum::body::Body>) -> Response {
+    let mut res = Response::new(body.into());
     *res.status_mut() = status;
     let headers = res.headers_mut();
     headers.insert(

@@ -7,6 +7,7 @@
 pub mod envelope;
 pub mod form;
 pub mod request;
+pub mod syntax;
 
 use std::future::Future;
 use std::task::Poll;
@@ -17,14 +18,13 @@ use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream;
 use http_body_util::{BodyExt, Limited};
-use serde_json::Value;
 use uuid::Uuid;
 
 use crate::actions;
 use crate::app::AppState;
 use crate::error::{ApiError, ErrorCode, Language};
 use crate::faults::Effect;
-use crate::journal::Entry;
+use crate::journal::{Call, Entry};
 use crate::signature::{self, Caller, SignedParts};
 use crate::spec;
 use envelope::Envelope;
@@ -40,9 +40,12 @@ struct Outcome {
     caller: Option<Caller>,
     /// The SecretId a refused request claimed.
     claimed_secret_id: Option<String>,
-    /// The parameters after unflattening, before validation (journal only).
-    params: Option<Value>,
+    /// The parameters after unflattening, before validation, as the journal keeps
+    /// them; only once the signature is verified.
+    params: Option<String>,
     computed: signature::Computed,
+    /// The session token a call refused at its signature sent (hidden in the journal).
+    token: Option<String>,
     /// A fault asked for the connection to be dropped.
     drop: bool,
 }
@@ -94,19 +97,19 @@ pub async fn handle(State(app): State<AppState>, req: Request) -> Response {
         latency.as_secs_f64(),
     );
     if app.journal.enabled() {
-        app.journal.record(Entry {
-            seq: 0,
+        app.journal.record(Entry::new(Call {
             time_ms: arrival_ms,
             request_id,
-            action: outcome.action,
-            secret_id,
-            account: outcome.caller.map(|c| c.account),
-            params: outcome.params.unwrap_or(Value::Null),
-            code: code.to_string(),
+            action: outcome.action.as_deref(),
+            secret_id: secret_id.as_deref(),
+            account: outcome.caller.as_ref().map(|c| c.account.as_str()),
+            params: outcome.params,
+            code,
             latency_us: u64::try_from(latency.as_micros()).unwrap_or(u64::MAX),
-            canonical_request: outcome.computed.canonical_request,
-            string_to_sign: outcome.computed.string_to_sign,
-        });
+            canonical_request: outcome.computed.canonical_request.as_deref(),
+            string_to_sign: outcome.computed.string_to_sign.as_deref(),
+            token: outcome.token.as_deref(),
+        }));
     }
     if outcome.drop {
         return dropped_connection();
@@ -153,30 +156,46 @@ fn machine_secs() -> i64 {
 /// How long a client may take to send its body once the head has arrived.
 pub const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
-async fn read_body(body: Body, limit: usize) -> Result<bytes::Bytes, ApiError> {
+/// Why a body could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyError {
+    /// Not all of it within [`BODY_READ_TIMEOUT`].
+    Timeout,
+    /// More than the limit.
+    TooLarge,
+    /// The connection failed while it was read.
+    Broken,
+}
+
+/// Reads a whole body of at most `limit` bytes within [`BODY_READ_TIMEOUT`] of being
+/// asked (the API's and the admin API's bodies alike).
+pub async fn collect_body(body: Body, limit: usize) -> Result<bytes::Bytes, BodyError> {
     let mut collect = std::pin::pin!(Limited::new(body, limit).collect());
     // Most bodies arrive with the head: no timer for those.
     let collected = match std::future::poll_fn(|cx| Poll::Ready(collect.as_mut().poll(cx))).await {
         Poll::Ready(collected) => collected,
         Poll::Pending => tokio::time::timeout(BODY_READ_TIMEOUT, collect)
             .await
-            .map_err(|_| {
-                ApiError::invalid_parameter(
-                    "The request body did not arrive in time (10 s).",
-                    "请求体未能按时到达（10秒）。",
-                )
-            })?,
+            .map_err(|_| BodyError::Timeout)?,
     };
     match collected {
         Ok(collected) => Ok(collected.to_bytes()),
-        Err(e) if e.is::<http_body_util::LengthLimitError>() => {
-            Err(ApiError::request_size_limit(limit))
-        }
-        Err(_) => Err(ApiError::invalid_parameter(
-            "The request body could not be read.",
-            "无法读取请求体。",
-        )),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => Err(BodyError::TooLarge),
+        Err(_) => Err(BodyError::Broken),
     }
+}
+
+async fn read_body(body: Body, limit: usize) -> Result<bytes::Bytes, ApiError> {
+    collect_body(body, limit).await.map_err(|e| match e {
+        BodyError::Timeout => ApiError::invalid_parameter(
+            "The request body did not arrive in time (10 s).",
+            "请求体未能按时到达（10秒）。",
+        ),
+        BodyError::TooLarge => ApiError::request_size_limit(limit),
+        BodyError::Broken => {
+            ApiError::invalid_parameter("The request body could not be read.", "无法读取请求体。")
+        }
+    })
 }
 
 async fn read_multipart(incoming: &Incoming) -> Result<Vec<(String, String)>, ApiError> {
@@ -327,12 +346,9 @@ async fn run(
     } else {
         Vec::new()
     };
-    let tc = request::parse(incoming, kind, multipart)?;
+    let mut tc = request::parse_head(incoming, kind, multipart)?;
     *lang = Language::parse(tc.language.as_deref());
     outcome.action.clone_from(&tc.action);
-    if app.journal.enabled() {
-        outcome.params = Some(crate::journal::keep_map(&tc.params));
-    }
 
     let action_name = tc
         .action
@@ -379,11 +395,20 @@ async fn run(
         Ok(caller) => caller,
         Err(refusal) => {
             outcome.claimed_secret_id = signature::claimed_secret_id(&signed).map(str::to_string);
+            if refusal.computed != signature::Computed::default() {
+                outcome.token.clone_from(&tc.token);
+            }
             outcome.computed = refusal.computed;
             return Err(refusal.error);
         }
     };
     outcome.caller = Some(caller.clone());
+    // Only a verified call's parameters are read whole and kept: an unsigned one may
+    // carry megabytes, and its refusal is explained without them.
+    tc.read_json(incoming)?;
+    if app.journal.enabled() {
+        outcome.params = Some(crate::journal::params_text(&tc.params));
+    }
     app.limiter
         .check(&caller.secret_id, action.name, app.clock.now_ms())?;
     let params = spec::validate(svc, svc.object(action.input), tc.params)?;

@@ -7,7 +7,7 @@
 use bytes::Bytes;
 use serde_json::{Map, Value};
 
-use super::form;
+use super::{form, syntax};
 use crate::error::ApiError;
 
 /// Tencent's documented size limits.
@@ -116,15 +116,36 @@ pub struct TcRequest {
     pub token: Option<String>,
     pub language: Option<String>,
     pub authorization: Option<String>,
+    /// Signed with the legacy method (a `Signature` parameter, no `Authorization`):
+    /// the common parameters above came from the signed parameters only.
+    pub legacy: bool,
     /// Flat parameters as received (query, form or multipart), common ones included:
     /// what the legacy signature covers.
     pub pairs: Vec<(String, String)>,
-    /// The action's own parameters, unflattened, not yet validated.
+    /// The action's own parameters, unflattened, not yet validated (a JSON body's
+    /// only once [`TcRequest::read_json`] has run).
     pub params: Map<String, Value>,
+    /// A JSON body whose syntax is checked but whose members are not read yet.
+    json_pending: bool,
 }
 
-/// Parses the request. `multipart` are the fields of a multipart body, already read.
+/// Parses the request whole. `multipart` are the fields of a multipart body, already
+/// read.
 pub fn parse(
+    incoming: &Incoming,
+    kind: BodyKind,
+    multipart: Vec<(String, String)>,
+) -> Result<TcRequest, ApiError> {
+    let mut req = parse_head(incoming, kind, multipart)?;
+    req.read_json(incoming)?;
+    Ok(req)
+}
+
+/// [`parse`] but for a JSON body's members: its syntax is checked (the same errors,
+/// at the same point), its values are read by [`TcRequest::read_json`], which the
+/// pipeline calls once the signature is verified. A JSON value takes tens of times
+/// the memory of its text; an unsigned caller must not make the emulator build it.
+pub fn parse_head(
     incoming: &Incoming,
     kind: BodyKind,
     multipart: Vec<(String, String)>,
@@ -135,30 +156,26 @@ pub fn parse(
         (_, BodyKind::Multipart) => multipart,
         _ => Vec::new(),
     };
-    let mut json = Map::new();
-    if kind == BodyKind::Json && !incoming.body.iter().all(u8::is_ascii_whitespace) {
-        match serde_json::from_slice::<Value>(&incoming.body) {
-            Ok(Value::Object(map)) => json = map,
-            Ok(_) => {
-                return Err(ApiError::invalid_parameter(
-                    "The request body must be a JSON object.",
-                    "请求体必须是JSON对象。",
-                ));
-            }
-            Err(e) => {
-                return Err(ApiError::invalid_parameter(
-                    format!("The request body is not valid JSON: {e}."),
-                    format!("请求体不是合法的JSON：{e}。"),
-                ));
-            }
+    let json_pending = kind == BodyKind::Json && !incoming.body.iter().all(u8::is_ascii_whitespace);
+    if json_pending {
+        match syntax::check(&incoming.body) {
+            Ok(true) => {}
+            Ok(false) => return Err(not_an_object()),
+            Err(e) => return Err(not_json(&e)),
         }
     }
 
+    let authorization = incoming.header("authorization")?.map(str::to_string);
+    // A legacy signature covers the parameters, not the headers: its common
+    // parameters come from the parameters alone, and `X-TC-*` headers are ignored
+    // (the gateway reads them for TC3 only), so no header can change what was signed.
+    let legacy = authorization.is_none() && pairs.iter().any(|(n, _)| n == "Signature");
     let pick = |header: &str,
                 param: &str,
                 pairs: &[(String, String)]|
      -> Result<Option<String>, ApiError> {
-        Ok(incoming.header(header)?.map(str::to_string).or_else(|| {
+        let from_header = incoming.header(header)?.filter(|_| !legacy);
+        Ok(from_header.map(str::to_string).or_else(|| {
             pairs
                 .iter()
                 .find(|(n, _)| n == param)
@@ -171,9 +188,11 @@ pub fn parse(
         timestamp: pick("x-tc-timestamp", "Timestamp", &pairs)?,
         token: pick("x-tc-token", "Token", &pairs)?,
         language: pick("x-tc-language", "Language", &pairs)?,
-        authorization: incoming.header("authorization")?.map(str::to_string),
+        authorization,
+        legacy,
         pairs: Vec::new(),
         params: Map::new(),
+        json_pending,
     };
     incoming.header("x-tc-region")?;
 
@@ -182,22 +201,51 @@ pub fn parse(
         .filter(|(n, _)| !COMMON.contains(&n.as_str()))
         .cloned()
         .collect();
-    let mut params = form::unflatten(own)?;
-    for (k, v) in json {
-        if COMMON.contains(&k.as_str()) {
-            continue;
-        }
-        if params.contains_key(&k) {
-            return Err(ApiError::invalid_parameter(
-                format!("The parameter `{k}` is given more than once."),
-                format!("参数`{k}`重复。"),
-            ));
-        }
-        params.insert(k, v);
-    }
-    req.params = params;
+    req.params = form::unflatten(own)?;
     req.pairs = std::mem::take(&mut pairs);
     Ok(req)
+}
+
+fn not_an_object() -> ApiError {
+    ApiError::invalid_parameter(
+        "The request body must be a JSON object.",
+        "请求体必须是JSON对象。",
+    )
+}
+
+fn not_json(e: &serde_json::Error) -> ApiError {
+    ApiError::invalid_parameter(
+        format!("The request body is not valid JSON: {e}."),
+        format!("请求体不是合法的JSON：{e}。"),
+    )
+}
+
+impl TcRequest {
+    /// Reads the members of a JSON body into [`TcRequest::params`] (common
+    /// parameters skipped); nothing to do for other bodies or when done already.
+    pub fn read_json(&mut self, incoming: &Incoming) -> Result<(), ApiError> {
+        if !std::mem::take(&mut self.json_pending) {
+            return Ok(());
+        }
+        let json = match serde_json::from_slice::<Value>(&incoming.body) {
+            Ok(Value::Object(map)) => map,
+            Ok(_) => return Err(not_an_object()),
+            Err(e) => return Err(not_json(&e)),
+        };
+        for (k, v) in json {
+            if COMMON.contains(&k.as_str()) {
+                continue;
+            }
+            if self.params.contains_key(&k) {
+                return Err(ApiError::invalid_parameter(
+                    format!("The parameter `{k}` is given more than once."),
+                    format!("参数`{k}`重复。"),
+                ));
+            }
+            self.params.insert(k, v);
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

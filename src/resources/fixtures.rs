@@ -14,7 +14,7 @@ use super::engine::id_text;
 use super::{Id, Resource, known_member, resource};
 use crate::signature::DEFAULT_ACCOUNT;
 use crate::spec;
-use crate::store::fixtures::{FixtureError, RecordId, parse_images};
+use crate::store::fixtures::{Fed, FixtureError, Item, RecordId, for_each_item, parse_images};
 use crate::store::{ImageRecord, Record};
 
 /// What a fixture document holds.
@@ -40,53 +40,57 @@ impl Document {
     }
 }
 
+/// One record of a document, checked.
+#[derive(Debug)]
+pub enum Entry {
+    Image(ImageRecord),
+    Record(Record),
+}
+
+/// Reads the document `text` record by record (one record's values in memory at a
+/// time), handing each checked record and the length of its JSON text to `each`, in
+/// order. A record of more than `max_record` bytes is refused. Stops at the first
+/// error; a refusal names file, record (counted from 1), identifier and field.
+pub fn for_each<E>(
+    source: &str,
+    text: &str,
+    max_record: usize,
+    mut each: impl FnMut(Entry, usize) -> Result<(), E>,
+) -> Result<(), Fed<E>> {
+    let known = |key: &str| key == "images" || resource(key).is_some();
+    for_each_item(source, text, max_record, &known, |item, len| match item {
+        Item::Image(image) => each(Entry::Image(image), len).map_err(Fed::Other),
+        Item::Other(key, value) => {
+            let Some(res) = resource(key) else {
+                return Ok(());
+            };
+            let record = parse_record(res, value).map_err(|(id, field, message)| {
+                Fed::Fixture(FixtureError {
+                    source: source.to_string(),
+                    record: None,
+                    id: id.as_ref().and_then(RecordId::of),
+                    field,
+                    message: format!("{key}: {message}"),
+                })
+            })?;
+            each(Entry::Record(record), len).map_err(Fed::Other)
+        }
+    })
+}
+
 /// Parses one fixture document.
 pub fn parse(source: &str, text: &str) -> Result<Document, FixtureError> {
-    let err = |field: Option<String>, message: String| FixtureError {
-        source: source.to_string(),
-        record: None,
-        id: None,
-        field,
-        message,
-    };
-    let doc: Value =
-        serde_json::from_str(text).map_err(|e| err(None, format!("not valid JSON: {e}")))?;
-    let Value::Object(doc) = doc else {
-        return Err(err(
-            None,
-            "a fixture document is a JSON object `{\"images\": [...], \"<collection>\": [...]}`"
-                .into(),
-        ));
-    };
     let mut out = Document::default();
-    for (key, value) in doc {
-        if key == "images" {
-            out.images = parse_images(source, value)?;
-            continue;
+    for_each(source, text, usize::MAX, |entry, _| {
+        match entry {
+            Entry::Image(image) => out.images.push(image),
+            Entry::Record(record) => out.records.push(record),
         }
-        let Some(res) = resource(&key) else {
-            return Err(err(
-                Some(key),
-                "unknown top-level field (expected `images` or a collection of GET /_emulator/resources)"
-                    .into(),
-            ));
-        };
-        let Value::Array(items) = value else {
-            return Err(err(
-                Some(key),
-                "a collection must be an array of records".into(),
-            ));
-        };
-        for (i, item) in items.into_iter().enumerate() {
-            let record = parse_record(res, item).map_err(|(id, field, message)| FixtureError {
-                record: Some(i + 1),
-                id: id.as_ref().and_then(RecordId::of),
-                field,
-                ..err(None, format!("{key}: {message}"))
-            })?;
-            out.records.push(record);
-        }
-    }
+        Ok::<(), FixtureError>(())
+    })
+    .map_err(|e| match e {
+        Fed::Fixture(e) | Fed::Other(e) => e,
+    })?;
     Ok(out)
 }
 
@@ -267,6 +271,7 @@ mod tests {
         let e = parse("f.json", r#"{"clusters": [{"ClusterName": "no id"}]}"#).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("ClusterId"));
         let e = parse("f.json", r#"{"widgets": []}"#).unwrap_err();
+        assert!(e.message.contains("unknown"), "{e}");
         assert_eq!(e.field.as_deref(), Some("widgets"));
     }
 }

@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 use serde_json::{Map, Value};
 
 use super::ImageRecord;
+use super::document::{self, DocError};
 use crate::signature::DEFAULT_ACCOUNT;
 use crate::spec::{self, Member};
 
@@ -183,6 +184,57 @@ fn check_extra(name: &str, value: Value) -> Result<Result<Value, String>, Value>
 /// Parses one fixture document of image records only (`{"images": [...]}`); the
 /// resource model's documents (any collection) are read by `resources::fixtures`.
 pub fn parse(source: &str, text: &str) -> Result<Vec<ImageRecord>, FixtureError> {
+    let mut records = Vec::new();
+    for_each_item(
+        source,
+        text,
+        usize::MAX,
+        &|key| key == "images",
+        |item, _| {
+            if let Item::Image(record) = item {
+                records.push(record);
+            }
+            Ok::<(), Fed<FixtureError>>(())
+        },
+    )
+    .map_err(|e| match e {
+        Fed::Fixture(e) | Fed::Other(e) => e,
+    })?;
+    Ok(records)
+}
+
+/// The most JSON text one record may take in a document read record by record: a
+/// record's values take tens of times its text while it is checked.
+pub const MAX_RECORD_BYTES: usize = 4 * 1024 * 1024;
+
+/// Why [`for_each_item`] stopped.
+#[derive(Debug)]
+pub enum Fed<E> {
+    /// The document or a record is refused.
+    Fixture(FixtureError),
+    /// What the caller's `each` said.
+    Other(E),
+}
+
+/// One record of a document: a registry image (checked), or a record of another
+/// top-level array (its collection's name and its JSON value, for the caller to check).
+#[derive(Debug)]
+pub enum Item<'k> {
+    Image(ImageRecord),
+    Other(&'k str, Value),
+}
+
+/// Reads the document `text` record by record (one record's values in memory at a
+/// time), handing each record and the length of its JSON text to `each`, in order.
+/// Top-level keys must satisfy `known`; a record of more than `max_record` bytes is
+/// refused; a refusal names the record (counted from 1). Stops at the first error.
+pub fn for_each_item<E>(
+    source: &str,
+    text: &str,
+    max_record: usize,
+    known: &dyn Fn(&str) -> bool,
+    mut each: impl FnMut(Item<'_>, usize) -> Result<(), Fed<E>>,
+) -> Result<(), Fed<E>> {
     let err = |message: String| FixtureError {
         source: source.to_string(),
         record: None,
@@ -190,22 +242,52 @@ pub fn parse(source: &str, text: &str) -> Result<Vec<ImageRecord>, FixtureError>
         field: None,
         message,
     };
-    let doc: Value = serde_json::from_str(text).map_err(|e| err(format!("not valid JSON: {e}")))?;
-    let Value::Object(mut doc) = doc else {
-        return Err(err(
-            "a fixture document is a JSON object `{\"images\": [...]}`".into(),
-        ));
-    };
-    let images = doc
-        .shift_remove("images")
-        .unwrap_or(Value::Array(Vec::new()));
-    if let Some(key) = doc.keys().next() {
-        return Err(FixtureError {
-            field: Some(key.clone()),
-            ..err("unknown top-level field (expected only `images`)".into())
-        });
+    let read = document::for_each_record(text, known, |key, _, raw| {
+        let len = raw.get().len();
+        if len > max_record {
+            return Err(Fed::Fixture(err(format!(
+                "the record's JSON is {len} bytes, more than {max_record}: split it over several records"
+            ))));
+        }
+        let value = serde_json::from_str::<Value>(raw.get())
+            .map_err(|e| Fed::Fixture(err(format!("not valid JSON: {e}"))))?;
+        if key != "images" {
+            return each(Item::Other(key, value), len);
+        }
+        let record = parse_record(value).map_err(|(id, field, message)| {
+            Fed::Fixture(FixtureError {
+                id: id.map(RecordId::Int),
+                field,
+                ..err(message)
+            })
+        })?;
+        each(Item::Image(record), len)
+    });
+    match read {
+        Ok(()) => Ok(()),
+        Err(DocError::Json(e)) => Err(Fed::Fixture(err(format!("not valid JSON: {e}")))),
+        Err(DocError::NotObject) => Err(Fed::Fixture(err(
+            "a fixture document is a JSON object `{\"images\": [...], \"<collection>\": [...]}`".into(),
+        ))),
+        Err(DocError::UnknownField(key)) => Err(Fed::Fixture(FixtureError {
+            field: Some(key),
+            ..err(
+                "unknown or repeated top-level field (expected `images` or a collection of GET /_emulator/resources, once each)"
+                    .into(),
+            )
+        })),
+        Err(DocError::NotArray(key)) => Err(Fed::Fixture(FixtureError {
+            message: format!("`{key}` must be an array of records"),
+            field: Some(key),
+            ..err(String::new())
+        })),
+        // The record's number goes into a fixture error; the caller's own as is.
+        Err(DocError::Record(i, Fed::Fixture(e))) => Err(Fed::Fixture(FixtureError {
+            record: Some(i + 1),
+            ..e
+        })),
+        Err(DocError::Record(_, other)) => Err(other),
     }
-    parse_images(source, images)
 }
 
 /// A registry-image record as a fixture document holds it (`Id`, `Account`, fields).

@@ -5,6 +5,8 @@
 //! version opens in a newer one. One connection behind a `std::sync::Mutex`: every
 //! statement is short, and callers in async code go through `spawn_blocking`.
 
+mod batch;
+mod document;
 pub mod fixtures;
 mod images;
 mod records;
@@ -16,6 +18,7 @@ use std::sync::{Mutex, MutexGuard};
 use rusqlite::{Connection, OptionalExtension};
 use rusqlite_migration::{M, Migrations};
 
+pub use batch::Batch;
 pub use images::{Found, ImageRecord, RENDER_ROOM};
 pub use records::Record;
 pub use scans::{Scan, Task};

@@ -42,7 +42,7 @@ fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
 
 const COLUMNS: &str = "collection, account, id, seq, record";
 
-fn put(tx: &Transaction<'_>, record: &Record) -> Result<(), StoreError> {
+pub(super) fn put(tx: &Transaction<'_>, record: &Record) -> Result<(), StoreError> {
     tx.prepare_cached(
         "INSERT INTO records (collection, account, id, seq, record)
          SELECT ?1, ?2, ?3, CASE WHEN ?4 > 0 THEN ?4 ELSE COALESCE(MAX(seq), 0) + 1 END, ?5

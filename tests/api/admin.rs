@@ -160,3 +160,50 @@ async fn reset_reports_the_records_it_stored_when_init_files_share_an_id() {
     let res = app.call(ACTION, json!({"Id": 1})).await;
     assert_eq!(res["ImageName"], "second", "the later file wins");
 }
+
+/// A document written in batches is still whole or absent: a bad last record (or a
+/// syntax error at the very end) after thousands of good ones writes nothing, and a
+/// refused state import leaves records and scans as they were.
+#[tokio::test]
+async fn a_large_document_with_a_bad_last_record_writes_nothing() {
+    let app = spawn_app().await;
+    let mut images: Vec<serde_json::Value> = (1..=10_000)
+        .map(|id| json!({"Id": id, "ImageName": format!("img-{id}")}))
+        .collect();
+    images.push(json!({"Id": 10_001, "VulCnt": "lots"}));
+    let doc = json!({ "images": images }).to_string();
+    for (path, body) in [
+        ("fixtures", doc.clone()),
+        ("state", doc.clone()),
+        ("fixtures", doc[..doc.len() - 2].replace("\"lots\"", "3")),
+    ] {
+        let (status, res) = app.admin(Method::POST, path, Some(&body), None).await;
+        assert_eq!(status, 400, "{path}: {res}");
+        let (_, health) = app.admin(Method::GET, "health", None, None).await;
+        assert_eq!(health["records"], 2, "{path}: nothing written");
+    }
+    let (status, body) = app
+        .admin(
+            Method::POST,
+            "fixtures",
+            Some(&doc.replace("\"lots\"", "3")),
+            None,
+        )
+        .await;
+    assert_eq!((status, body["upserted"].as_u64()), (200, Some(10_001)));
+    let res = app.call(ACTION, json!({"Id": 10_000})).await;
+    assert_eq!(res["ImageName"], "img-10000");
+
+    // One record's values are in memory at a time, so one record is bounded too.
+    let huge = json!({"images": [{"Id": 7, "LayerInfo": "x".repeat(5 << 20)}]}).to_string();
+    let (status, res) = app.admin(Method::POST, "fixtures", Some(&huge), None).await;
+    assert_eq!(status, 400, "{res}");
+    assert_eq!(res["error"]["record"], 1);
+    assert!(
+        res["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("4194304"),
+        "{res}"
+    );
+}

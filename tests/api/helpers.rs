@@ -155,7 +155,20 @@ impl TestApp {
         sig_method: &str,
         params: &[(&str, &str)],
     ) -> Value {
-        let ts = self.now().to_string();
+        let req = self.legacy_request(action, method, sig_method, params, self.now());
+        response_of(req.send().await.expect("send")).await
+    }
+
+    /// A legacy-signed request signed at `ts`, not yet sent (headers may be added).
+    pub fn legacy_request(
+        &self,
+        action: &str,
+        method: &str,
+        sig_method: &str,
+        params: &[(&str, &str)],
+        ts: i64,
+    ) -> reqwest::RequestBuilder {
+        let ts = ts.to_string();
         let mut pairs: Vec<(String, String)> = params
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -180,20 +193,14 @@ impl TestApp {
         let sig = legacy::sign(legacy::Method::parse(Some(sig_method)), KEY, &sts);
         pairs.push(("Signature".into(), sig));
         let encoded = encode(&pairs);
-        let res = if method == "GET" {
-            self.client
-                .get(format!("{}?{encoded}", self.url()))
-                .send()
-                .await
+        if method == "GET" {
+            self.client.get(format!("{}?{encoded}", self.url()))
         } else {
             self.client
                 .post(self.url())
                 .header("content-type", "application/x-www-form-urlencoded")
                 .body(encoded)
-                .send()
-                .await
-        };
-        response_of(res.expect("send")).await
+        }
     }
 
     /// An admin call: `(status, JSON body or null)`.
@@ -236,6 +243,12 @@ impl Drop for TestApp {
             let _ = tx.send(());
         }
     }
+}
+
+/// An admin POST of a JSON body: `(status, JSON body or null)`.
+pub async fn post(app: &TestApp, path: &str, body: Value) -> (u16, Value) {
+    app.admin(reqwest::Method::POST, path, Some(&body.to_string()), None)
+        .await
 }
 
 pub fn encode(pairs: &[(String, String)]) -> String {

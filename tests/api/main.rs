@@ -9,6 +9,7 @@ mod helpers;
 mod ratelimit;
 mod registry;
 mod resources;
+mod security;
 mod signing;
 mod spec_examples;
 mod stubs;

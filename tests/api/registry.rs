@@ -1129,10 +1129,10 @@ async fn download(app: &TestApp, res: &Value) -> String {
     assert_eq!(code(res), None, "{res}");
     let url = res["DownloadUrl"].as_str().expect("DownloadUrl");
     let job = res["JobId"].as_str().expect("JobId");
-    assert!(
-        url.ends_with(&format!("/_emulator/exports/{job}")),
-        "{url} serves job {job}"
-    );
+    let sign = url
+        .strip_prefix(&format!("{}_emulator/exports/{job}?sign=", app.url()))
+        .unwrap_or_else(|| panic!("{url} serves job {job}"));
+    assert_eq!(sign.len(), 64, "{url}: an unguessable sign");
     let got = app.client.get(url).send().await.expect("download");
     assert_eq!(got.status(), 200, "{url}");
     got.text().await.expect("CSV")

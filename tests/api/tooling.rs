@@ -5,11 +5,6 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-async fn post(app: &TestApp, path: &str, body: Value) -> (u16, Value) {
-    app.admin(Method::POST, path, Some(&body.to_string()), None)
-        .await
-}
-
 #[tokio::test]
 async fn the_journal_records_calls_with_outcomes_and_filters() {
     let app = spawn_app().await;

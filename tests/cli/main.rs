@@ -10,6 +10,7 @@
 mod basics;
 mod env;
 mod first_run;
+mod security;
 mod shutdown;
 
 use std::process::{ExitStatus, Output, Stdio};

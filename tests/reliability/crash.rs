@@ -12,7 +12,7 @@ use crate::support::*;
 
 /// Records per batch: `TCSS_CRASH_RECORDS`, default 100,000 (a debug build seeds
 /// them in 2 to 5 s, which keeps this test near 15 s; 200,000 takes 12 to 18 s a
-/// seed).
+/// seed). One batch is one admin body, at most 64 MiB: about 750,000 of these records.
 fn batch_size() -> u64 {
     std::env::var("TCSS_CRASH_RECORDS")
         .ok()

@@ -6,6 +6,7 @@
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use tokio::io::AsyncWriteExt;
 
 use crate::support::*;
 
@@ -301,4 +302,51 @@ async fn a_half_closed_connection_gets_its_answer_every_time() {
     .await
     .unwrap();
     assert_eq!(answered, vec![20, 20], "answers out of 20: [API, admin]");
+}
+
+/// Issue 16, point 4: an admin body had no read timeout (a client sending a byte
+/// every 2 s held `/_emulator/fixtures` open past 25 s). It gets the API's 10 s, and
+/// then `408` with a JSON error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_body_sent_a_byte_every_two_seconds_gets_408_after_10_s() {
+    let app = spawn(&[]).await;
+    let conn = Conn::open(app.addr).await.unwrap();
+    let (mut reader, mut writer) = conn.split();
+    writer
+        .write_all(
+            format!(
+                "POST /_emulator/fixtures HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n",
+                app.addr
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let started = Instant::now();
+    // The slow client: one byte every 2 s (what it does, not a wait of the test's).
+    let trickle = tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(2));
+        for _ in 0..20 {
+            tick.tick().await;
+            if writer.write_all(b" ").await.is_err() {
+                break;
+            }
+        }
+        writer
+    });
+    let reply = tokio::time::timeout(Duration::from_secs(20), read_reply(&mut reader, false))
+        .await
+        .expect("no answer within 20 s: the admin body has no read timeout")
+        .expect("read")
+        .expect("an answer");
+    let took = started.elapsed();
+    trickle.abort();
+    assert_eq!(reply.status, 408, "{}", reply.text());
+    assert!(
+        took >= Duration::from_secs(9) && took < Duration::from_secs(15),
+        "answered after {took:?}"
+    );
+    let body: Value = serde_json::from_slice(&reply.body).unwrap();
+    assert_eq!(body["error"]["code"], "RequestTimeout");
+    assert_serves(app.addr, &app.signer()).await.unwrap();
 }

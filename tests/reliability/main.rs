@@ -14,4 +14,5 @@ mod bad_input;
 mod crash;
 mod limits;
 mod load;
+mod memory;
 mod support;

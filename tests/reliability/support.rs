@@ -628,7 +628,7 @@ impl Conn {
     }
 }
 
-async fn read_reply(
+pub async fn read_reply(
     reader: &mut AsyncBufReader<OwnedReadHalf>,
     head: bool,
 ) -> std::io::Result<Option<Reply>> {

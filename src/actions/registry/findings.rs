@@ -8,6 +8,7 @@ use super::{
     sort_by, view, visible_findings,
 };
 use crate::error::ApiError;
+use crate::exports::{self, Column};
 use crate::spec;
 
 #[derive(Debug, Deserialize)]
@@ -93,44 +94,85 @@ async fn export(
     ctx: &Ctx<'_>,
     raw: Map<String, Value>,
     kind: Finding,
+    action: &str,
 ) -> Result<Map<String, Value>, ApiError> {
     let req: FindingsRequest = params(raw)?;
+    let object = spec::tcss()
+        .object_named(kind.type_name())
+        .ok_or_else(ApiError::internal)?;
+    let fields: Vec<&str> = object.members.iter().map(|m| m.name).collect();
+    let columns = export_columns(action, &req.export_field, &fields, object.name)?;
     let items = select(ctx, &req, kind).await?;
     let rows = match (req.limit, req.offset) {
         (None, None) => items,
         _ => page(items, req.limit, req.offset)?,
     };
-    Ok(finish_export(ctx, &req.export_field, &rows))
+    finish_export(ctx, columns, &rows)
 }
 
-/// Keeps the CSV of `rows` and answers where to download it.
+/// The `ExportField` names the documented examples of `action` ask for.
+fn documented_columns(action: &str) -> Vec<String> {
+    let Some(action) = spec::tcss().action(action) else {
+        return Vec::new();
+    };
+    action
+        .examples
+        .iter()
+        .filter_map(|e| serde_json::from_str::<Value>(e.request).ok())
+        .filter_map(|r| match r.get("ExportField") {
+            Some(Value::Array(names)) => Some(names.clone()),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect()
+}
+
+/// The columns `asked` of an export of `action` whose rows have `fields` (see
+/// [`exports::columns`]); none asked: the first row's fields, in [`finish_export`].
+pub fn export_columns(
+    action: &str,
+    asked: &[String],
+    fields: &[&str],
+    row_type: &str,
+) -> Result<Vec<Column>, ApiError> {
+    exports::columns(asked, fields, &documented_columns(action), row_type)
+}
+
+/// Keeps the CSV of `rows` (with `columns`, or the first row's fields when none) and
+/// answers where to download it: a URL that works by itself (it carries its `sign`).
 pub fn finish_export(
     ctx: &Ctx<'_>,
-    fields: &[String],
+    columns: Vec<Column>,
     rows: &[Map<String, Value>],
-) -> Map<String, Value> {
-    let job = uuid::Uuid::new_v4().to_string();
-    let fields: Vec<String> = if fields.is_empty() {
+) -> Result<Map<String, Value>, ApiError> {
+    let columns = if columns.is_empty() {
         rows.first()
-            .map(|r| r.keys().cloned().collect())
+            .map(|r| {
+                r.keys()
+                    .map(|k| Column {
+                        header: k.clone(),
+                        field: Some(k.clone()),
+                    })
+                    .collect()
+            })
             .unwrap_or_default()
     } else {
-        fields.to_vec()
+        columns
     };
-    ctx.app
-        .exports
-        .put(job.clone(), super::images::csv(&fields, rows));
+    let csv = exports::build_csv(&columns, rows, exports::MAX_FILE_BYTES)?;
+    let job = uuid::Uuid::new_v4().to_string();
+    let sign = exports::new_sign();
+    let url = format!("{}/_emulator/exports/{job}?sign={sign}", ctx.base_url());
+    ctx.app.exports.put(job.clone(), sign, csv);
     let mut out = Map::new();
-    out.insert(
-        "DownloadUrl".into(),
-        Value::String(format!("{}/_emulator/exports/{job}", ctx.base_url())),
-    );
+    out.insert("DownloadUrl".into(), Value::String(url));
     out.insert("JobId".into(), Value::String(job));
-    out
+    Ok(out)
 }
 
 macro_rules! findings_actions {
-    ($($list:ident, $export:ident => $kind:expr;)*) => {$(
+    ($($list:ident, $export:ident => $kind:expr, $action:literal;)*) => {$(
         pub async fn $list(
             ctx: &Ctx<'_>,
             raw: Map<String, Value>,
@@ -142,13 +184,13 @@ macro_rules! findings_actions {
             ctx: &Ctx<'_>,
             raw: Map<String, Value>,
         ) -> Result<Map<String, Value>, ApiError> {
-            export(ctx, raw, $kind).await
+            export(ctx, raw, $kind, $action).await
         }
     )*};
 }
 
 findings_actions! {
-    vul_list, vul_export => Finding::Vul;
-    risk_list, risk_export => Finding::Risk;
-    virus_list, virus_export => Finding::Virus;
+    vul_list, vul_export => Finding::Vul, "DescribeAssetImageRegistryVulListExport";
+    risk_list, risk_export => Finding::Risk, "DescribeAssetImageRegistryRiskListExport";
+    virus_list, virus_export => Finding::Virus, "DescribeAssetImageRegistryVirusListExport";
 }

@@ -8,7 +8,6 @@ use sha2::{Digest, Sha256};
 use super::{AssetFilter, Ctx, check_filters, descending, load, page, params, passes, sort_by};
 use crate::api::envelope::Answer;
 use crate::error::ApiError;
-use crate::exports::csv_field;
 use crate::spec::{self, Action, Service, Shaped};
 use crate::store::{Found, ImageRecord, Renderer};
 
@@ -223,43 +222,33 @@ pub async fn describe_summary(
 }
 
 /// `DescribeAssetImageRegistryListExport`: the list's rows as a CSV file of the
-/// asked fields (a field the record does not have is an empty column).
+/// asked fields (fields of `ImageRepoInfo` or of the Detail answer, or a documented
+/// column the record does not have: an empty column).
 pub async fn export_list(
     ctx: &Ctx<'_>,
     raw: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
     let req: ListRequest = params(raw)?;
+    let svc = spec::tcss();
+    let detail = svc.action(DETAIL).map(|a| svc.object(a.output).members);
+    let repo = svc.object_named("ImageRepoInfo").map(|o| o.members);
+    let fields: Vec<&str> = repo
+        .into_iter()
+        .chain(detail)
+        .flatten()
+        .map(|m| m.name)
+        .filter(|n| *n != "RequestId")
+        .collect();
+    let columns = super::findings::export_columns(
+        "DescribeAssetImageRegistryListExport",
+        &req.export_field,
+        &fields,
+        "ImageRepoInfo or the Detail answer",
+    )?;
     let items = select(ctx, &req).await?;
     let rows = match (req.limit, req.offset) {
         (None, None) => items,
         _ => page(items, req.limit, req.offset)?,
     };
-    Ok(super::findings::finish_export(
-        ctx,
-        &req.export_field,
-        &rows,
-    ))
-}
-
-/// A CSV of `rows` with the columns `fields`.
-pub fn csv(fields: &[String], rows: &[Map<String, Value>]) -> String {
-    let mut out = fields
-        .iter()
-        .map(|f| csv_field(f))
-        .collect::<Vec<_>>()
-        .join(",");
-    out.push('\n');
-    for row in rows {
-        let line: Vec<String> = fields
-            .iter()
-            .map(|f| match row.get(f) {
-                Some(Value::String(s)) => csv_field(s),
-                Some(Value::Null) | None => String::new(),
-                Some(other) => csv_field(&other.to_string()),
-            })
-            .collect();
-        out.push_str(&line.join(","));
-        out.push('\n');
-    }
-    out
+    super::findings::finish_export(ctx, columns, &rows)
 }

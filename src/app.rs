@@ -35,7 +35,7 @@ pub struct Inner {
     pub faults: crate::faults::Faults,
     pub journal: crate::journal::Journal,
     pub metrics: crate::metrics::Metrics,
-    pub exports: crate::exports::Exports,
+    pub exports: Arc<crate::exports::Exports>,
     /// How long a registry image scan takes in emulator time.
     pub scan_duration: std::time::Duration,
     /// How long asynchronous work of the resource model takes in emulator time.

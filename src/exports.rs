@@ -25,7 +25,38 @@ pub const MAX_FILE_BYTES: usize = 32 * 1024 * 1024;
 struct File {
     job_id: String,
     sign: String,
-    csv: Bytes,
+    made: Made,
+}
+
+/// An export's file in both forms it is served in: `.xlsx` (what the documentation
+/// calls an excel file) and `.csv`.
+#[derive(Debug, Clone, Default)]
+pub struct Made {
+    pub csv: Bytes,
+    pub xlsx: Bytes,
+}
+
+impl Made {
+    fn len(&self) -> usize {
+        self.csv.len() + self.xlsx.len()
+    }
+}
+
+impl From<String> for Made {
+    /// A CSV file only (no `.xlsx` form).
+    fn from(csv: String) -> Self {
+        Self {
+            csv: Bytes::from(csv),
+            xlsx: Bytes::new(),
+        }
+    }
+}
+
+/// The two forms a download can take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
 }
 
 #[derive(Debug, Default)]
@@ -56,26 +87,43 @@ impl Exports {
 
     /// Keeps `csv` under `job_id`, downloadable with `sign`, dropping the oldest files
     /// until both bounds hold.
-    pub fn put(&self, job_id: String, sign: String, csv: String) {
-        let csv = Bytes::from(csv);
+    pub fn put(&self, job_id: String, sign: String, made: impl Into<Made>) {
+        let made = made.into();
         let mut state = self.lock();
-        while state.files.len() >= KEEP || state.bytes + csv.len() > BUDGET_BYTES {
+        while state.files.len() >= KEEP || state.bytes + made.len() > BUDGET_BYTES {
             match state.files.pop_front() {
-                Some(old) => state.bytes -= old.csv.len(),
+                Some(old) => state.bytes -= old.made.len(),
                 None => break,
             }
         }
-        state.bytes += csv.len();
-        state.files.push_back(File { job_id, sign, csv });
+        state.bytes += made.len();
+        state.files.push_back(File { job_id, sign, made });
     }
 
     /// The file of `job_id`, when `sign` is its own (compared in constant time) or
     /// the caller is an authorised admin.
     pub fn get(&self, job_id: &str, sign: Option<&str>, admin: bool) -> Option<Bytes> {
+        self.get_as(job_id, sign, admin, Format::Csv)
+    }
+
+    /// [`Exports::get`] in the form asked (`None` when the file has no such form).
+    pub fn get_as(
+        &self,
+        job_id: &str,
+        sign: Option<&str>,
+        admin: bool,
+        format: Format,
+    ) -> Option<Bytes> {
         let state = self.lock();
         let file = state.files.iter().find(|f| f.job_id == job_id)?;
         let signed = sign.is_some_and(|s| bool::from(s.as_bytes().ct_eq(file.sign.as_bytes())));
-        (signed || admin).then(|| file.csv.clone())
+        let bytes = match format {
+            Format::Csv => &file.made.csv,
+            Format::Xlsx => &file.made.xlsx,
+        };
+        (signed || admin)
+            .then(|| bytes.clone())
+            .filter(|b| format == Format::Csv || !b.is_empty())
     }
 
     /// `(files, bytes)` kept.
@@ -89,6 +137,12 @@ impl Exports {
         state.files.clear();
         state.bytes = 0;
     }
+}
+
+/// Where a file is downloaded: its `.xlsx` form (the `.csv` one at the same URL
+/// ending `.csv`), with the `sign` that lets it download by itself.
+pub fn download_url(base: &str, job: &str, sign: &str) -> String {
+    format!("{base}/_emulator/exports/{job}.xlsx?sign={sign}")
 }
 
 /// One column of an export: its header as asked, and the row field it shows (none
@@ -185,6 +239,53 @@ pub fn build_csv(
     Ok(out)
 }
 
+/// The `.xlsx` of `rows` with `columns`: one sheet, a header row, text written as
+/// text (never a formula), numbers and booleans as themselves, lists as their JSON.
+pub fn build_xlsx(columns: &[Column], rows: &[Map<String, Value>]) -> Result<Vec<u8>, ApiError> {
+    use rust_xlsxwriter::Workbook;
+    let failed = |e: rust_xlsxwriter::XlsxError| {
+        tracing::error!(error = %e, "xlsx export failed");
+        ApiError::internal()
+    };
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, column) in (0u16..).zip(columns) {
+        sheet.write_string(0, c, &column.header).map_err(failed)?;
+    }
+    for (r, row) in (1u32..).zip(rows) {
+        for (c, column) in (0u16..).zip(columns) {
+            let Some(cell) = column.field.as_ref().and_then(|f| row.get(f)) else {
+                continue;
+            };
+            match cell {
+                Value::String(s) => sheet.write_string(r, c, s).map(|_| ()),
+                Value::Number(n) => sheet
+                    .write_number(r, c, n.as_f64().unwrap_or(0.0))
+                    .map(|_| ()),
+                Value::Bool(b) => sheet.write_boolean(r, c, *b).map(|_| ()),
+                Value::Null => Ok(()),
+                other => sheet.write_string(r, c, other.to_string()).map(|_| ()),
+            }
+            .map_err(failed)?;
+        }
+    }
+    book.save_to_buffer().map_err(failed)
+}
+
+/// Both forms of an export of `rows` with `columns`, under the bound on one file.
+pub fn build(
+    columns: &[Column],
+    rows: &[Map<String, Value>],
+    max_bytes: usize,
+) -> Result<Made, ApiError> {
+    let csv = build_csv(columns, rows, max_bytes)?;
+    let xlsx = build_xlsx(columns, rows)?;
+    Ok(Made {
+        csv: Bytes::from(csv),
+        xlsx: Bytes::from(xlsx),
+    })
+}
+
 /// Appends one CSV field, quoted when it needs to be. A `text` value that a
 /// spreadsheet would read as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a
 /// carriage return) gets a leading `'` (OWASP's advice against CSV injection).
@@ -244,7 +345,7 @@ mod tests {
         let e = Exports::default();
         let sign = new_sign();
         assert_eq!(sign.len(), 64);
-        e.put("job".into(), sign.clone(), "csv".into());
+        e.put("job".into(), sign.clone(), "csv".to_string());
         assert!(e.get("job", Some(&sign), false).is_some());
         assert!(e.get("job", None, true).is_some());
         assert!(e.get("job", None, false).is_none());

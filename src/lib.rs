@@ -120,7 +120,7 @@ pub fn build_state_with(
         faults: faults::Faults::default(),
         journal: journal::Journal::new(args.journal_size, args.journal_bytes),
         metrics: metrics::Metrics::default(),
-        exports: exports::Exports::default(),
+        exports: Arc::new(exports::Exports::default()),
         scan_duration: Duration::from_secs(args.scan_duration),
         task_duration: Duration::from_secs(args.task_duration),
         startup: Arc::new(startup),

@@ -259,15 +259,26 @@ pub async fn get_export(
     if query.sign.is_none() && !admin {
         return Err(AdminError::unauthorized());
     }
-    let job = job.trim_end_matches(".csv");
-    let csv = app
+    let (job, format, content_type) = match job.strip_suffix(".xlsx") {
+        Some(job) => (
+            job,
+            crate::exports::Format::Xlsx,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        None => (
+            job.trim_end_matches(".csv"),
+            crate::exports::Format::Csv,
+            "text/csv; charset=utf-8",
+        ),
+    };
+    let file = app
         .exports
-        .get(job, query.sign.as_deref(), admin)
+        .get_as(job, query.sign.as_deref(), admin, format)
         .ok_or_else(|| AdminError::not_found_message(&format!("no export `{job}`")))?;
-    let mut res = json_response(StatusCode::OK, csv);
+    let mut res = json_response(StatusCode::OK, file);
     res.headers_mut().insert(
         axum::http::header::CONTENT_TYPE,
-        axum::http::HeaderValue::from_static("text/csv; charset=utf-8"),
+        axum::http::HeaderValue::from_static(content_type),
     );
     Ok(res)
 }

@@ -2,7 +2,7 @@
 //! API types it is shown as and the actions bound to it. One engine reads it
 //! (`engine.rs`); `tests` below walk it against the spec.
 
-use super::Bind::{Create, Delete, Get, Hook, List, Put, Read, Update};
+use super::Bind::{Create, Delete, Export, Get, Hook, List, Put, Read, Update};
 use super::hooks::{clusters, containers, image_scans, refresh, registries, settings, summaries};
 use super::{Id, Resource};
 
@@ -185,6 +185,10 @@ pub static RESOURCES: &[Resource] = &[
         types: &["HostInfo", "DescribeAssetHostDetailResponse"],
         bind: &[
             list!("DescribeAssetHostList"),
+            Export {
+                action: "CreateHostExportJob",
+                list: "DescribeAssetHostList",
+            },
             Read {
                 action: "DescribeAssetHostDetail",
                 by: "HostId",
@@ -236,6 +240,10 @@ pub static RESOURCES: &[Resource] = &[
         ],
         bind: &[
             list!("DescribeAssetImageList"),
+            Export {
+                action: "CreateImageExportJob",
+                list: "DescribeAssetImageList",
+            },
             list!("DescribeAssetImageSimpleList"),
             List {
                 action: "DescribeImageSimpleList",
@@ -317,6 +325,26 @@ pub static RESOURCES: &[Resource] = &[
         id: Id::Str("ServiceID", "svc-"),
         types: &["ServiceInfo"],
         bind: &[list!("DescribeAssetDBServiceList")],
+        filter_fields: &[],
+    },
+    // ---- export jobs (every `Export` binding records one)
+    Resource {
+        name: "export_jobs",
+        id: Id::Str("JobID", "job-"),
+        types: &["ExportJobInfo", "DescribeExportJobResultResponse"],
+        bind: &[
+            list!("DescribeExportJobManageList"),
+            Read {
+                action: "DescribeExportJobResult",
+                by: "JobId",
+                into: None,
+            },
+            Read {
+                action: "DescribeExportJobDownloadURL",
+                by: "JobID",
+                into: None,
+            },
+        ],
         filter_fields: &[],
     },
     // ---- summaries counted from the collections above
@@ -669,6 +697,16 @@ mod tests {
                                 action.name
                             );
                         }
+                    }
+                    Bind::Export { list, .. } => {
+                        let (list_res, list_bind) = bound(list)
+                            .unwrap_or_else(|| panic!("{}: {list} unbound", action.name));
+                        assert!(
+                            std::ptr::eq(list_res, res),
+                            "{}: {list} is another resource's",
+                            action.name
+                        );
+                        assert_eq!(list_bind.kind(), "list", "{}: {list}", action.name);
                     }
                     Bind::Get { .. } | Bind::Hook { .. } => {}
                 }

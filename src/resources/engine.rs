@@ -31,6 +31,7 @@ pub async fn call(
         now_ms: ctx.now_ms,
         base_url: ctx.base_url(),
         task_ms: i64::try_from(ctx.app.task_duration.as_millis()).unwrap_or(i64::MAX),
+        exports: ctx.app.exports.clone(),
     };
     if env.store.is_free() {
         return run(&env, res, bind, action, params);
@@ -60,6 +61,7 @@ fn run(
         Bind::Status { ids, set, .. } => status(env, res, ids, set, &params),
         Bind::Get { .. } => get(env, res, action),
         Bind::Put { from, .. } => put_setting(env, res, from, params),
+        Bind::Export { list, .. } => super::export::export(env, res, action, list, params),
         Bind::Hook { hook, .. } => hook(env, res, params),
     }
 }
@@ -104,6 +106,11 @@ pub fn transition(
         PENDING.into(),
         Value::Array(vec![serde_json::json!({"at": at_ms, "set": set})]),
     );
+}
+
+/// The item type of a list action's `items` member.
+pub fn item_type(action: &'static Action, items: &str) -> &'static spec::Object {
+    member_object(object_of(action.output), items).unwrap_or(object(""))
 }
 
 /// `account`'s records of `res`, settled at the call's "now".
@@ -242,7 +249,7 @@ fn list(
     total: &str,
     params: &Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
-    let item = member_object(object_of(action.output), items).unwrap_or(object(""));
+    let item = item_type(action, items);
     let shown = load(env, res)?
         .iter()
         .map(|r| project(&r.fields, item))

@@ -12,6 +12,7 @@
 
 pub mod catalog;
 pub mod engine;
+pub mod export;
 pub mod fixtures;
 pub mod hooks;
 mod query;
@@ -37,6 +38,8 @@ pub struct Env {
     pub base_url: String,
     /// How long asynchronous work (installs, switches, refresh tasks) takes.
     pub task_ms: i64,
+    /// Where export files are kept.
+    pub exports: Arc<crate::exports::Exports>,
 }
 
 /// How a resource's records are identified and how new identifiers are allocated.
@@ -123,6 +126,12 @@ pub enum Bind {
         action: &'static str,
         from: Option<&'static str>,
     },
+    /// Exports, as a file, the rows the list action `list` (bound to the same
+    /// resource) answers for the same filters; the job runs for the task duration.
+    Export {
+        action: &'static str,
+        list: &'static str,
+    },
     /// Behaviour no binding expresses.
     Hook { action: &'static str, hook: Hook },
 }
@@ -138,6 +147,7 @@ impl Bind {
             | Self::Status { action, .. }
             | Self::Get { action }
             | Self::Put { action, .. }
+            | Self::Export { action, .. }
             | Self::Hook { action, .. } => action,
         }
     }
@@ -153,6 +163,7 @@ impl Bind {
             Self::Status { .. } => "status",
             Self::Get { .. } => "get",
             Self::Put { .. } => "put",
+            Self::Export { .. } => "export",
             Self::Hook { .. } => "hook",
         }
     }

@@ -55,15 +55,14 @@ fn resolve(
     }
 }
 
-/// Filters, sorts and pages `items` (already shown as `item`) as `params` ask;
-/// returns the page and the number that matched.
-pub fn run(
+/// Filters and sorts `items` (already shown as `item`) as `params` ask (not paged).
+pub fn select(
     res: &Resource,
     action: &Action,
     item: &'static Object,
     mut items: Vec<Map<String, Value>>,
     params: &Map<String, Value>,
-) -> Result<(Vec<Map<String, Value>>, usize), ApiError> {
+) -> Result<Vec<Map<String, Value>>, ApiError> {
     let mut filters = Vec::new();
     if let Some(Value::Array(raw)) = params.get("Filters") {
         for (i, f) in raw.iter().enumerate() {
@@ -116,6 +115,19 @@ pub fn run(
             sort_by(&mut items, m.name, desc);
         }
     }
+    Ok(items)
+}
+
+/// [`select`], then paged with Tencent's defaults (`Limit` 10, at most 100); the page
+/// and the number that matched.
+pub fn run(
+    res: &Resource,
+    action: &Action,
+    item: &'static Object,
+    items: Vec<Map<String, Value>>,
+    params: &Map<String, Value>,
+) -> Result<(Vec<Map<String, Value>>, usize), ApiError> {
+    let items = select(res, action, item, items, params)?;
     let total = items.len();
     let limit = params.get("Limit").and_then(Value::as_u64);
     let offset = params.get("Offset").and_then(Value::as_u64);

@@ -1130,11 +1130,20 @@ async fn download(app: &TestApp, res: &Value) -> String {
     let url = res["DownloadUrl"].as_str().expect("DownloadUrl");
     let job = res["JobId"].as_str().expect("JobId");
     let sign = url
-        .strip_prefix(&format!("{}_emulator/exports/{job}?sign=", app.url()))
+        .strip_prefix(&format!("{}_emulator/exports/{job}.xlsx?sign=", app.url()))
         .unwrap_or_else(|| panic!("{url} serves job {job}"));
     assert_eq!(sign.len(), 64, "{url}: an unguessable sign");
-    let got = app.client.get(url).send().await.expect("download");
-    assert_eq!(got.status(), 200, "{url}");
+    // The DownloadUrl is the excel file the documentation names...
+    let xlsx = app.client.get(url).send().await.expect("download");
+    assert_eq!(xlsx.status(), 200, "{url}");
+    assert!(
+        xlsx.bytes().await.unwrap().starts_with(b"PK"),
+        "an .xlsx (zip) file"
+    );
+    // ...and the same URL ending `.csv` its CSV.
+    let csv_url = url.replace(".xlsx?sign=", ".csv?sign=");
+    let got = app.client.get(&csv_url).send().await.expect("download");
+    assert_eq!(got.status(), 200, "{csv_url}");
     got.text().await.expect("CSV")
 }
 

@@ -694,3 +694,88 @@ async fn a_registry_sync_brings_its_images_into_the_registry_image_list() {
     assert_eq!(status, 400);
     assert_eq!(body["error"]["field"], "Images");
 }
+
+#[tokio::test]
+async fn an_export_job_holds_the_lists_rows_and_finishes_on_the_clock() {
+    let app = spawn_app().await;
+    advance(&app, 0).await;
+    let res = app
+        .call(
+            "CreateHostExportJob",
+            json!({"ExportField": ["HostName", "HostIP", "Status"],
+                   "Filters": [{"Name": "HostName", "Values": ["node-2"]}]}),
+        )
+        .await;
+    let job = res["JobId"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{res}"))
+        .to_string();
+    let result = app
+        .call("DescribeExportJobResult", json!({"JobId": job}))
+        .await;
+    assert_eq!(
+        (
+            result["ExportStatus"].as_str(),
+            result["ExportProgress"].as_f64()
+        ),
+        (Some("RUNNING"), Some(0.0))
+    );
+    assert_eq!(result["DownloadURL"], "");
+    advance(&app, 5).await;
+    let result = app
+        .call("DescribeExportJobResult", json!({"JobId": job}))
+        .await;
+    assert_eq!(result["ExportStatus"], "SUCCESS");
+    let url = result["DownloadURL"].as_str().unwrap().to_string();
+    assert!(
+        url.ends_with(&url[url.find("?sign=").unwrap()..])
+            && url.contains(&format!("{job}.xlsx?sign=")),
+        "{url}"
+    );
+    let same = app
+        .call("DescribeExportJobDownloadURL", json!({"JobID": job}))
+        .await;
+    assert_eq!(same["DownloadURL"], url.as_str());
+
+    let xlsx = app.client.get(&url).send().await.unwrap();
+    assert_eq!(xlsx.status(), 200);
+    assert_eq!(
+        xlsx.headers()["content-type"],
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
+    let csv = app
+        .client
+        .get(url.replace(".xlsx?", ".csv?"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        csv, "HostName,HostIP,Status\ndemo-node-2,10.0.0.12,ONLINE\n",
+        "the list's rows for the same filters"
+    );
+
+    let jobs = app.call("DescribeExportJobManageList", json!({})).await;
+    assert_eq!(jobs["TotalCount"], 1);
+    assert_eq!(
+        (
+            jobs["List"][0]["JobID"].as_str(),
+            jobs["List"][0]["Source"].as_str()
+        ),
+        (Some(job.as_str()), Some("hosts"))
+    );
+    let unknown = app
+        .call("DescribeExportJobResult", json!({"JobId": "nope"}))
+        .await;
+    assert_eq!(code(&unknown), Some("ResourceNotFound"));
+    let bad = app
+        .call(
+            "CreateImageExportJob",
+            json!({"ExportField": ["NoSuchColumn"]}),
+        )
+        .await;
+    assert_eq!(code(&bad), Some("InvalidParameterValue"));
+}

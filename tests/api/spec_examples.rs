@@ -154,6 +154,9 @@ async fn every_documented_example_request_gets_a_schema_valid_answer() {
             "ResourceNotFound",
         ),
         ("DescribeAssetImageScanStatus", 0, "ResourceNotFound"),
+        // A documented JobId names one of Tencent's export jobs.
+        ("DescribeExportJobDownloadURL", 0, "ResourceNotFound"),
+        ("DescribeExportJobResult", 0, "ResourceNotFound"),
         (
             "ModifyAssetImageRegistryScanStopOneKey",
             0,

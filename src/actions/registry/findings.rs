@@ -160,11 +160,11 @@ pub fn finish_export(
     } else {
         columns
     };
-    let csv = exports::build_csv(&columns, rows, exports::MAX_FILE_BYTES)?;
+    let made = exports::build(&columns, rows, exports::MAX_FILE_BYTES)?;
     let job = uuid::Uuid::new_v4().to_string();
     let sign = exports::new_sign();
-    let url = format!("{}/_emulator/exports/{job}?sign={sign}", ctx.base_url());
-    ctx.app.exports.put(job.clone(), sign, csv);
+    let url = exports::download_url(&ctx.base_url(), &job, &sign);
+    ctx.app.exports.put(job.clone(), sign, made);
     let mut out = Map::new();
     out.insert("DownloadUrl".into(), Value::String(url));
     out.insert("JobId".into(), Value::String(job));

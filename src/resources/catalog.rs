@@ -373,6 +373,22 @@ pub static RESOURCES: &[Resource] = &[
                 action: "DescribeImageRegistryNamespaceList",
                 hook: summaries::namespaces,
             },
+            Hook {
+                action: "DescribeTcssSummary",
+                hook: summaries::tcss_summary,
+            },
+            Hook {
+                action: "DescribeValueAddedSrvInfo",
+                hook: summaries::value_added,
+            },
+            Hook {
+                action: "DescribeAssetImageHostList",
+                hook: summaries::image_hosts,
+            },
+            Hook {
+                action: "DeleteMachine",
+                hook: summaries::delete_machine,
+            },
         ],
         filter_fields: &[],
     },

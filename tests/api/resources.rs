@@ -779,3 +779,48 @@ async fn an_export_job_holds_the_lists_rows_and_finishes_on_the_clock() {
         .await;
     assert_eq!(code(&bad), Some("InvalidParameterValue"));
 }
+
+#[tokio::test]
+async fn summaries_and_image_hosts_follow_the_collections() {
+    let app = spawn_app().await;
+    let s = app.call("DescribeTcssSummary", json!({})).await;
+    assert_eq!(
+        (
+            s["LocalImageCnt"].as_u64(),
+            s["RepositoryImageCnt"].as_u64(),
+            s["ImageCnt"].as_u64()
+        ),
+        (Some(2), Some(2), Some(4))
+    );
+    assert_eq!(
+        (s["ContainerCnt"].as_u64(), s["RiskContainerCnt"].as_u64()),
+        (Some(3), Some(2)),
+        "the two nginx containers run a risky image"
+    );
+    assert_eq!(
+        (s["ClusterCnt"].as_u64(), s["RiskClusterCnt"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let hosts = app
+        .call(
+            "DescribeAssetImageHostList",
+            json!({"Filters": [{"Name": "HostID", "Values": ["host-demo0001"]}]}),
+        )
+        .await;
+    assert_eq!(
+        hosts["TotalCount"], 1,
+        "both containers on host 1 run one image"
+    );
+    app.call("DeleteMachine", json!({"Uuid": "host-demo0002"}))
+        .await;
+    let v = app.call("DescribeContainerAssetSummary", json!({})).await;
+    assert_eq!(v["HostCnt"], 1);
+    let added = app.call("DescribeValueAddedSrvInfo", json!({})).await;
+    assert_eq!(
+        (
+            added["RegistryImageCnt"].as_u64(),
+            added["LocalImageCnt"].as_u64()
+        ),
+        (Some(2), Some(2))
+    );
+}

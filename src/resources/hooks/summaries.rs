@@ -296,3 +296,187 @@ pub fn namespaces(
         ),
     ]))
 }
+
+fn risky_image(r: &Map<String, Value>) -> bool {
+    num(r, "VulCnt") + num(r, "RiskCnt") + num(r, "VirusCnt") > 0
+}
+
+/// `DescribeTcssSummary`: images (local and registry), containers and clusters, and
+/// whether any scan runs, counted from the collections.
+pub fn tcss_summary(
+    env: &Env,
+    _: &'static Resource,
+    _: Map<String, Value>,
+) -> Result<Map<String, Value>, ApiError> {
+    let local = all(env, "local_images")?;
+    let registry = env.store.account_images(&env.account)?;
+    let clusters = all(env, "clusters")?;
+    let scanned = |r: &Map<String, Value>| text(r, "ScanStatus") == "SCANNED";
+    let lf = || local.iter().map(|r| &r.fields);
+    let rf = || registry.iter().map(|r| &r.fields);
+    let risky_local: Vec<&str> = lf()
+        .filter(|r| risky_image(r))
+        .map(|r| text(r, "ImageID"))
+        .collect();
+    let risky_containers = all(env, "containers")?
+        .iter()
+        .filter(|c| risky_local.contains(&text(&c.fields, "ImageID")))
+        .count();
+    let cluster_risk = |c: &Map<String, Value>| {
+        [
+            "SeriousRiskCount",
+            "HighRiskCount",
+            "MiddleRiskCount",
+            "HintRiskCount",
+        ]
+        .iter()
+        .map(|n| num(c, n))
+        .sum::<i64>()
+            > 0
+    };
+    let scanning = lf()
+        .chain(rf())
+        .any(|r| text(r, "ScanStatus") == "SCANNING");
+    let checking = clusters
+        .iter()
+        .any(|c| text(&c.fields, "CheckStatus") == "Task_Running");
+    Ok(fields([
+        ("ImageCnt", Value::from(local.len() + registry.len())),
+        (
+            "ScannedImageCnt",
+            Value::from(lf().chain(rf()).filter(|r| scanned(r)).count()),
+        ),
+        (
+            "UnScannedImageCnt",
+            Value::from(lf().chain(rf()).filter(|r| !scanned(r)).count()),
+        ),
+        ("LocalImageCnt", Value::from(local.len())),
+        ("RepositoryImageCnt", Value::from(registry.len())),
+        ("RiskLocalImageCnt", Value::from(risky_local.len())),
+        ("RiskRepositoryImageCnt", count(rf(), risky_image)),
+        ("ContainerCnt", Value::from(all(env, "containers")?.len())),
+        ("RiskContainerCnt", Value::from(risky_containers)),
+        ("ClusterCnt", Value::from(clusters.len())),
+        (
+            "RiskClusterCnt",
+            count(clusters.iter().map(|c| &c.fields), cluster_risk),
+        ),
+        (
+            "UnScannedClusterCnt",
+            count(clusters.iter().map(|c| &c.fields), |c| {
+                matches!(text(c, "CheckStatus"), "" | "Uncheck")
+            }),
+        ),
+        (
+            "VulRiskImageCnt",
+            count(lf().chain(rf()), |r| num(r, "VulCnt") > 0),
+        ),
+        ("ScanImageStatus", json!(scanning)),
+        ("ScanClusterStatus", json!(checking)),
+    ]))
+}
+
+/// `DescribeValueAddedSrvInfo`: the registry and local images counted.
+pub fn value_added(
+    env: &Env,
+    _: &'static Resource,
+    _: Map<String, Value>,
+) -> Result<Map<String, Value>, ApiError> {
+    Ok(fields([
+        (
+            "RegistryImageCnt",
+            Value::from(env.store.account_images(&env.account)?.len()),
+        ),
+        (
+            "LocalImageCnt",
+            Value::from(all(env, "local_images")?.len()),
+        ),
+        ("UnusedAuthorizedCnt", json!(0)),
+    ]))
+}
+
+/// `DescribeAssetImageHostList`: which hosts run containers of which local image
+/// (from the containers), filtered by `ImageID` / `HostID` (exactly).
+pub fn image_hosts(
+    env: &Env,
+    _: &'static Resource,
+    params: Map<String, Value>,
+) -> Result<Map<String, Value>, ApiError> {
+    let mut pairs: Vec<(String, String)> = all(env, "containers")?
+        .iter()
+        .map(|c| {
+            (
+                text(&c.fields, "ImageID").to_string(),
+                text(&c.fields, "HostID").to_string(),
+            )
+        })
+        .collect();
+    pairs.sort();
+    pairs.dedup();
+    for f in params
+        .get("Filters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let name = f.get("Name").and_then(Value::as_str).unwrap_or("");
+        let values: Vec<&str> = f
+            .get("Values")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        let image = if name.eq_ignore_ascii_case("ImageID") {
+            true
+        } else if name.eq_ignore_ascii_case("HostID") {
+            false
+        } else {
+            return Err(ApiError::invalid_parameter_value(
+                "Filters.Name",
+                &format!("`{name}` is not ImageID or HostID"),
+            ));
+        };
+        pairs.retain(|(i, h)| {
+            values.is_empty() || values.contains(&if image { i.as_str() } else { h.as_str() })
+        });
+    }
+    Ok(fields([
+        ("TotalCount", Value::from(pairs.len())),
+        (
+            "List",
+            Value::Array(
+                pairs
+                    .iter()
+                    .map(|(i, h)| json!({"ImageID": i, "HostID": h}))
+                    .collect(),
+            ),
+        ),
+    ]))
+}
+
+/// `DeleteMachine`: removes the hosts named by `Uuid`/`UUIDs` (their `HostID` or `Uuid`)
+/// or `NodeUniqueIds`; names that match no host are ignored.
+pub fn delete_machine(
+    env: &Env,
+    _: &'static Resource,
+    params: Map<String, Value>,
+) -> Result<Map<String, Value>, ApiError> {
+    let Some(hosts) = resource("hosts") else {
+        return Ok(Map::new());
+    };
+    let mut names: Vec<String> = super::super::engine::ids_of(&params, "UUIDs");
+    names.extend(super::super::engine::ids_of(&params, "Uuid"));
+    names.extend(super::super::engine::ids_of(&params, "NodeUniqueIds"));
+    let gone: Vec<String> = load(env, hosts)?
+        .into_iter()
+        .filter(|h| {
+            names
+                .iter()
+                .any(|n| n == &h.id || n == text(&h.fields, "Uuid"))
+        })
+        .map(|h| h.id)
+        .collect();
+    env.store.delete_records(hosts.name, &env.account, &gone)?;
+    Ok(Map::new())
+}

@@ -181,7 +181,13 @@ pub async fn list_actions(State(app): State<AppState>) -> Json<Value> {
             };
             let n = counts.entry(how).or_insert(json!(0));
             *n = json!(n.as_u64().unwrap_or(0) + 1);
-            json!({"action": a.name, "answered_by": how, "examples": a.examples.len(), "deprecated": a.deprecated})
+            let mut entry = json!({"action": a.name, "answered_by": how, "examples": a.examples.len(), "deprecated": a.deprecated});
+            if let Some(res) = crate::resources::bound(a.name).map(|(r, _)| r.name) {
+                entry["resource"] = json!(res);
+            } else if how != "stateful" {
+                entry["why"] = json!(crate::resources::unbound::why(a));
+            }
+            entry
         })
         .collect();
     Json(json!({"service": svc.name, "version": svc.version, "counts": counts, "actions": actions}))

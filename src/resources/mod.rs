@@ -16,6 +16,7 @@ pub mod export;
 pub mod fixtures;
 pub mod hooks;
 mod query;
+pub mod unbound;
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};

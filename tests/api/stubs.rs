@@ -115,6 +115,18 @@ async fn actions_lists_all_357_with_how_they_are_answered() {
     assert!(stateful > 15 + 50, "{stateful}");
     assert_eq!(body["counts"]["stateful"], stateful);
     assert_eq!(body["counts"]["example"], 357 - stateful);
+    for a in body["actions"].as_array().unwrap() {
+        match a["answered_by"].as_str() {
+            Some("example") => assert!(
+                a["why"].as_str().is_some_and(|w| !w.is_empty()),
+                "an example-backed action says why: {a}"
+            ),
+            _ if tcss_emulator::resources::bound(a["action"].as_str().unwrap()).is_some() => {
+                assert!(a["resource"].is_string(), "{a}")
+            }
+            _ => {}
+        }
+    }
 }
 
 /// README: "Faults are checked after validation and before stubs". A fault and a stub

@@ -1,0 +1,87 @@
+//! Why an action is still answered by its documented example: what `GET
+//! /_emulator/actions` says of each action no resource binds.
+
+use crate::spec::Action;
+
+/// Reasons, matched by a part of the action's name (the first that matches wins).
+const REASONS: &[(&[&str], &str)] = &[
+    (
+        &[
+            "Purchase",
+            "PostPay",
+            "ProVersion",
+            "Trial",
+            "Promotion",
+            "ABTest",
+            "UnauthorizedCores",
+            "ImageAuthorize",
+            "AuthorizedInfo",
+            "AutoAuthorized",
+            "VasInfo",
+            "Authorized",
+        ],
+        "billing, purchase and licence state: the cloud account's, not the emulator's",
+    ),
+    (
+        &[
+            "AgentDaemonSetCmd",
+            "AgentInstallCommand",
+            "PublicKey",
+            "InspectionReport",
+        ],
+        "agent install commands and reports for real hosts",
+    ),
+    (
+        &[
+            "DescribeES",
+            "SearchLogs",
+            "SearchExportList",
+            "IndexList",
+            "LogStorage",
+            "SecLogAlertMsg",
+            "SecLogDeliveryClsOptions",
+            "SecLogDeliveryKafkaOptions",
+            "SecLogJoinObject",
+            "SecLogTopicConfig",
+            "SecLogKafka",
+        ],
+        "full-text log search and log-service plumbing: the emulator keeps no security logs",
+    ),
+    (
+        &[
+            "Event",
+            "Rule",
+            "WhiteList",
+            "Whitelist",
+            "Vul",
+            "Virus",
+            "Compliance",
+            "Escape",
+            "ReverseShell",
+            "RiskSyscall",
+            "AbnormalProcess",
+            "AccessControl",
+            "K8sApi",
+            "RiskDns",
+            "Malicious",
+            "Rasp",
+            "SearchTemplate",
+            "Deny",
+            "Tendency",
+            "Risk",
+            "Sec",
+        ],
+        "not modelled yet: runtime events, rules and whitelists, vulnerabilities and compliance come with the second part of the resource model",
+    ),
+];
+
+/// Why `action` answers its documented example.
+pub fn why(action: &Action) -> &'static str {
+    if action.deprecated {
+        return "deprecated by Tencent (network firewall and the like)";
+    }
+    REASONS
+        .iter()
+        .find(|(parts, _)| parts.iter().any(|p| action.name.contains(p)))
+        .map_or("not modelled yet", |(_, why)| why)
+}

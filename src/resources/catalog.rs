@@ -61,6 +61,7 @@ pub static RESOURCES: &[Resource] = &[
             },
         ],
         filter_fields: &[],
+        links: &[],
     },
     // ---- clusters and their access (`tencentcloud_tcss_cluster_access`)
     Resource {
@@ -113,6 +114,7 @@ pub static RESOURCES: &[Resource] = &[
             },
         ],
         filter_fields: &[],
+        links: &[],
     },
     Resource {
         name: "cluster_check_tasks",
@@ -123,6 +125,7 @@ pub static RESOURCES: &[Resource] = &[
             hook: clusters::create_check_task,
         }],
         filter_fields: &[],
+        links: &[],
     },
     Resource {
         name: "check_items",
@@ -134,6 +137,7 @@ pub static RESOURCES: &[Resource] = &[
             total: "TotalCount",
         }],
         filter_fields: &[],
+        links: &[],
     },
     Resource {
         name: "cluster_nodes",
@@ -145,6 +149,7 @@ pub static RESOURCES: &[Resource] = &[
             total: "TotalCount",
         }],
         filter_fields: &[("DefendStatus", "DefendStatus")],
+        links: &[],
     },
     Resource {
         name: "pods",
@@ -156,6 +161,7 @@ pub static RESOURCES: &[Resource] = &[
             total: "TotalCount",
         }],
         filter_fields: &[],
+        links: &[],
     },
     // ---- cluster refresh tasks (`tencentcloud_tcss_refresh_task_operation`)
     Resource {
@@ -177,6 +183,7 @@ pub static RESOURCES: &[Resource] = &[
             },
         ],
         filter_fields: &[],
+        links: &[],
     },
     // ---- assets
     Resource {
@@ -196,6 +203,7 @@ pub static RESOURCES: &[Resource] = &[
             },
         ],
         filter_fields: &[],
+        links: &[],
     },
     Resource {
         name: "super_nodes",
@@ -203,6 +211,7 @@ pub static RESOURCES: &[Resource] = &[
         types: &["SuperNodeListItem"],
         bind: &[list!("DescribeAssetSuperNodeList")],
         filter_fields: &[("AgentStatus", "AgentStatus")],
+        links: &[],
     },
     Resource {
         name: "super_node_pods",
@@ -210,6 +219,7 @@ pub static RESOURCES: &[Resource] = &[
         types: &["SuperNodePodListItem"],
         bind: &[list!("DescribeSuperNodePodList")],
         filter_fields: &[],
+        links: &[],
     },
     Resource {
         name: "containers",
@@ -228,6 +238,7 @@ pub static RESOURCES: &[Resource] = &[
             },
         ],
         filter_fields: &[("Runas", "RunAs")],
+        links: &[],
     },
     Resource {
         name: "local_images",
@@ -257,6 +268,7 @@ pub static RESOURCES: &[Resource] = &[
             },
         ],
         filter_fields: &[],
+        links: &[],
     },
     Resource {
         name: "image_scan_tasks",
@@ -284,6 +296,21 @@ pub static RESOURCES: &[Resource] = &[
             },
         ],
         filter_fields: &[],
+        links: &[],
+    },
+    Resource {
+        name: "image_components",
+        id: Id::Seq,
+        types: &["ImageComponent"],
+        bind: &[
+            list!("DescribeImageComponentList"),
+            Export {
+                action: "CreateComponentExportJob",
+                list: "DescribeImageComponentList",
+            },
+        ],
+        filter_fields: &[],
+        links: &[],
     },
     Resource {
         name: "components",
@@ -291,6 +318,7 @@ pub static RESOURCES: &[Resource] = &[
         types: &["ComponentInfo"],
         bind: &[list!("DescribeAssetComponentList")],
         filter_fields: &[],
+        links: &["ContainerID"],
     },
     Resource {
         name: "processes",
@@ -298,6 +326,7 @@ pub static RESOURCES: &[Resource] = &[
         types: &["ProcessInfo"],
         bind: &[list!("DescribeAssetProcessList")],
         filter_fields: &[],
+        links: &[],
     },
     Resource {
         name: "ports",
@@ -305,6 +334,7 @@ pub static RESOURCES: &[Resource] = &[
         types: &["PortInfo"],
         bind: &[list!("DescribeAssetPortList")],
         filter_fields: &[],
+        links: &[],
     },
     Resource {
         name: "app_services",
@@ -312,6 +342,7 @@ pub static RESOURCES: &[Resource] = &[
         types: &["ServiceInfo"],
         bind: &[list!("DescribeAssetAppServiceList")],
         filter_fields: &[],
+        links: &[],
     },
     Resource {
         name: "web_services",
@@ -319,6 +350,7 @@ pub static RESOURCES: &[Resource] = &[
         types: &["ServiceInfo"],
         bind: &[list!("DescribeAssetWebServiceList")],
         filter_fields: &[],
+        links: &[],
     },
     Resource {
         name: "db_services",
@@ -326,6 +358,7 @@ pub static RESOURCES: &[Resource] = &[
         types: &["ServiceInfo"],
         bind: &[list!("DescribeAssetDBServiceList")],
         filter_fields: &[],
+        links: &[],
     },
     // ---- export jobs (every `Export` binding records one)
     Resource {
@@ -346,6 +379,7 @@ pub static RESOURCES: &[Resource] = &[
             },
         ],
         filter_fields: &[],
+        links: &[],
     },
     // ---- summaries counted from the collections above
     Resource {
@@ -391,6 +425,7 @@ pub static RESOURCES: &[Resource] = &[
             },
         ],
         filter_fields: &[],
+        links: &[],
     },
     // ---- settings: what was set is described
     Resource {
@@ -407,6 +442,7 @@ pub static RESOURCES: &[Resource] = &[
             },
         ],
         filter_fields: &[],
+        links: &[],
     },
     Resource {
         name: "registry_timing_scan",
@@ -422,6 +458,7 @@ pub static RESOURCES: &[Resource] = &[
             },
         ],
         filter_fields: &[],
+        links: &[],
     },
     Resource {
         name: "virus_monitor_setting",
@@ -443,6 +480,7 @@ pub static RESOURCES: &[Resource] = &[
             },
         ],
         filter_fields: &[],
+        links: &[],
     },
     Resource {
         name: "virus_scan_setting",
@@ -464,6 +502,7 @@ pub static RESOURCES: &[Resource] = &[
             },
         ],
         filter_fields: &[],
+        links: &[],
     },
     Resource {
         name: "virus_auto_isolate_setting",
@@ -479,6 +518,7 @@ pub static RESOURCES: &[Resource] = &[
             },
         ],
         filter_fields: &[],
+        links: &[],
     },
     Resource {
         name: "vul_defence_setting",
@@ -494,6 +534,7 @@ pub static RESOURCES: &[Resource] = &[
             },
         ],
         filter_fields: &[],
+        links: &[],
     },
     Resource {
         name: "image_auto_authorized_rule",
@@ -509,6 +550,7 @@ pub static RESOURCES: &[Resource] = &[
             },
         ],
         filter_fields: &[],
+        links: &[],
     },
     Resource {
         name: "sec_log_clean_setting",
@@ -524,6 +566,7 @@ pub static RESOURCES: &[Resource] = &[
             },
         ],
         filter_fields: &[],
+        links: &[],
     },
     Resource {
         name: "sec_log_kafka_setting",
@@ -539,6 +582,7 @@ pub static RESOURCES: &[Resource] = &[
             },
         ],
         filter_fields: &[],
+        links: &[],
     },
     Resource {
         name: "sec_log_cls_setting",
@@ -555,6 +599,7 @@ pub static RESOURCES: &[Resource] = &[
             },
         ],
         filter_fields: &[],
+        links: &[],
     },
     Resource {
         name: "escape_rules",
@@ -571,6 +616,7 @@ pub static RESOURCES: &[Resource] = &[
             },
         ],
         filter_fields: &[],
+        links: &[],
     },
     Resource {
         name: "sec_log_join_state",
@@ -587,6 +633,7 @@ pub static RESOURCES: &[Resource] = &[
             },
         ],
         filter_fields: &[],
+        links: &[],
     },
     Resource {
         name: "virus_scan_timeout",
@@ -603,6 +650,7 @@ pub static RESOURCES: &[Resource] = &[
             },
         ],
         filter_fields: &[],
+        links: &[],
     },
     Resource {
         name: "sec_log_kafka_uin",
@@ -618,6 +666,7 @@ pub static RESOURCES: &[Resource] = &[
             },
         ],
         filter_fields: &[],
+        links: &[],
     },
 ];
 

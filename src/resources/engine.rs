@@ -113,6 +113,28 @@ pub fn item_type(action: &'static Action, items: &str) -> &'static spec::Object 
     member_object(object_of(action.output), items).unwrap_or(object(""))
 }
 
+/// `account`'s records of `res` that a list request selects by the resource's links
+/// (`ImageID` of an image's components), settled.
+pub fn linked(
+    env: &Env,
+    res: &Resource,
+    params: &Map<String, Value>,
+) -> Result<Vec<Record>, ApiError> {
+    let mut records = load(env, res)?;
+    for link in res.links {
+        let wanted = params
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(link))
+            .and_then(|(_, v)| id_text(v));
+        if let Some(wanted) = wanted {
+            records.retain(|r| {
+                super::field(&r.fields, link).and_then(id_text).as_deref() == Some(&wanted)
+            });
+        }
+    }
+    Ok(records)
+}
+
 /// `account`'s records of `res`, settled at the call's "now".
 pub fn load(env: &Env, res: &Resource) -> Result<Vec<Record>, ApiError> {
     let mut records = env.store.records(res.name, &env.account)?;
@@ -250,7 +272,7 @@ fn list(
     params: &Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
     let item = item_type(action, items);
-    let shown = load(env, res)?
+    let shown = linked(env, res, params)?
         .iter()
         .map(|r| project(&r.fields, item))
         .collect();

@@ -9,7 +9,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::engine::{item_type, load, save, transition};
+use super::engine::{item_type, linked, load, save, transition};
 use super::hooks::datetime;
 use super::{Bind, Env, Resource, bound, project, query, resource};
 use crate::error::ApiError;
@@ -35,7 +35,7 @@ pub fn export(
         return Err(ApiError::internal());
     };
     let item = item_type(list_action, items);
-    let shown = load(env, list_res)?
+    let shown = linked(env, list_res, &params)?
         .iter()
         .map(|r| project(&r.fields, item))
         .collect();

@@ -149,6 +149,14 @@ fn parse_record(res: &'static Resource, item: Value) -> Result<Record, RecordErr
             fields.insert(name, value);
             continue;
         }
+        // A link to what the record belongs to (a string, as identifiers are).
+        if let Some(link) = res.links.iter().find(|l| l.eq_ignore_ascii_case(&name)) {
+            let Value::String(_) = value else {
+                return Err((shown_id, Some(name), format!("`{link}` must be a string")));
+            };
+            fields.insert((*link).to_string(), value);
+            continue;
+        }
         let Some(m) = known_member(res, &name) else {
             return Err((
                 shown_id,

@@ -183,6 +183,10 @@ pub struct Resource {
     pub bind: &'static [Bind],
     /// Filter names that are not a field's name, and the field they filter on.
     pub filter_fields: &'static [(&'static str, &'static str)],
+    /// Fields a record may carry beyond its types: what it belongs to (an image
+    /// component's `ImageID`). A list request member of the same name selects the
+    /// records that name it.
+    pub links: &'static [&'static str],
 }
 
 /// The resource and binding of `action`, if it is bound.

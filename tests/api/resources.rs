@@ -824,3 +824,83 @@ async fn summaries_and_image_hosts_follow_the_collections() {
         (Some(2), Some(2))
     );
 }
+
+#[tokio::test]
+async fn linked_records_are_listed_and_exported_for_what_they_belong_to() {
+    let app = spawn_app().await;
+    let doc = r#"{"image_components": [
+        {"ImageID": "sha256:aaa", "Name": "openssl", "Version": "3.0.2"},
+        {"ImageID": "sha256:aaa", "Name": "zlib", "Version": "1.2.13"},
+        {"ImageID": "sha256:bbb", "Name": "glibc", "Version": "2.36"}],
+      "components": [{"ContainerID": "ctr-1", "Name": "nginx", "Version": "1.25"},
+                     {"ContainerID": "ctr-2", "Name": "redis", "Version": "7.2"}]}"#;
+    let (status, body) = app.admin(Method::POST, "fixtures", Some(doc), None).await;
+    assert_eq!(status, 200, "{body}");
+    let a = app
+        .call(
+            "DescribeImageComponentList",
+            json!({"ImageID": "sha256:aaa"}),
+        )
+        .await;
+    assert_eq!(a["TotalCount"], 2, "{a}");
+    let names: Vec<&str> = a["List"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["Name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["openssl", "zlib"]);
+    let none = app
+        .call(
+            "DescribeImageComponentList",
+            json!({"ImageID": "sha256:zzz"}),
+        )
+        .await;
+    assert_eq!(
+        none["TotalCount"], 0,
+        "an image without components has none"
+    );
+    let c = app
+        .call(
+            "DescribeAssetComponentList",
+            json!({"ContainerID": "ctr-2"}),
+        )
+        .await;
+    assert_eq!(
+        (c["TotalCount"].as_u64(), c["List"][0]["Name"].as_str()),
+        (Some(1), Some("redis"))
+    );
+
+    let export = app
+        .call(
+            "CreateComponentExportJob",
+            json!({"ImageID": "sha256:bbb", "ExportField": ["Name"]}),
+        )
+        .await;
+    let job = export["JobId"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{export}"));
+    advance(&app, 5).await;
+    let found = app
+        .call("DescribeExportJobDownloadURL", json!({"JobID": job}))
+        .await;
+    let url = found["DownloadURL"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{found}"));
+    let csv = app
+        .client
+        .get(url.replace(".xlsx?", ".csv?"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(csv, "Name\nglibc\n");
+    let bad = r#"{"image_components": [{"ImageID": 5, "Name": "x"}]}"#;
+    let (status, body) = app.admin(Method::POST, "fixtures", Some(bad), None).await;
+    assert_eq!(
+        (status, body["error"]["field"].as_str()),
+        (400, Some("ImageID"))
+    );
+}

@@ -46,11 +46,13 @@ def child_env(extra: Optional[Mapping[str, str]] = None) -> dict:
 
 
 class Process:
-    """The running binary. `address` is `HOST:PORT` once `start` returned."""
+    """The running binary, started in `cwd` (default: this process's). `address` is
+    `HOST:PORT` once `start` returned."""
 
-    def __init__(self, argv: Sequence[str], env: Mapping[str, str]):
+    def __init__(self, argv: Sequence[str], env: Mapping[str, str], cwd: Optional[str] = None):
         self.argv = list(argv)
         self.env = dict(env)
+        self.cwd = cwd
         self.address: Optional[str] = None
         self._proc: Optional[subprocess.Popen] = None
         self._lines: "queue.Queue[Tuple[str, str]]" = queue.Queue()
@@ -62,6 +64,7 @@ class Process:
         try:
             self._proc = subprocess.Popen(
                 self.argv,
+                cwd=self.cwd,
                 env=self.env,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,

@@ -23,7 +23,7 @@ use common::{TAIL_LINES, join, last_out_line, run_streaming};
 const BUILD_LIMIT: Duration = Duration::from_secs(1200);
 const SUITE_LIMIT: Duration = Duration::from_secs(300);
 /// The example suite's tests: fewer passing means files or tests went missing.
-const EXAMPLES: usize = 15;
+const EXAMPLES: usize = 19;
 
 /// The target dir and cargo profile this test binary was built into, read from the
 /// path of the emulator binary cargo built for it (`<target>/<profile dir>/tcss-emulator`).

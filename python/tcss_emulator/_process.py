@@ -11,7 +11,7 @@ import re
 import subprocess
 import threading
 import time
-from typing import Deque, List, Mapping, Optional, Sequence, Tuple
+from typing import IO, Deque, Dict, List, Mapping, Optional, Sequence, Tuple
 
 _LISTENING = re.compile(r"listening on (\S+)")
 #: Lines of the child's output kept for error messages.
@@ -31,7 +31,7 @@ class EmulatorError(RuntimeError):
         self.code = code
 
 
-def child_env(extra: Optional[Mapping[str, str]] = None) -> dict:
+def child_env(extra: Optional[Mapping[str, str]] = None) -> Dict[str, str]:
     """The caller's environment without `TCSS_EMULATOR_*` (the emulator is configured by
     arguments only, so a shell's `TCSS_EMULATOR_DB` cannot leak in) and without the
     SDK credential variables (they would replace the credential given)."""
@@ -93,6 +93,8 @@ class Process:
                 continue
             if tag == "eof-out":
                 code = self._wait(timeout=max(deadline - time.monotonic(), 1.0))
+                for reader in self._readers:  # its last words on stderr, in the message
+                    reader.join(timeout=max(deadline - time.monotonic(), 1.0))
                 raise EmulatorError(
                     f"tcss-emulator exited (code {code}) before it was ready:\n{self.log()}"
                 )
@@ -101,7 +103,7 @@ class Process:
                 self.address = match.group(1)
         return self.address
 
-    def _drain(self, stream, tag: str) -> None:
+    def _drain(self, stream: IO[str], tag: str) -> None:
         for line in stream:
             line = line.rstrip("\n")
             self._kept.append(f"{tag}| {line}")

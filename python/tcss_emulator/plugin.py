@@ -71,7 +71,7 @@ def tcss(tcss_emulator: Emulator, request: pytest.FixtureRequest) -> Emulator:
     to real time), then seeded with the files of the test's `tcss_fixtures` markers."""
     tcss_emulator.reset()
     tcss_emulator.clock(real=True)
-    base = Path(str(request.node.fspath)).parent
+    base = Path(str(request.node.path)).parent
     for marker in reversed(list(request.node.iter_markers(MARKER))):
         for path in marker.args:
             tcss_emulator.seed(base / path)

@@ -9,7 +9,7 @@ import shutil
 import sys
 import sysconfig
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional
 
 #: The variable that points the package at another binary (e.g. a `cargo build`).
 BIN_ENV = "TCSS_EMULATOR_BIN"
@@ -17,15 +17,17 @@ BIN_ENV = "TCSS_EMULATOR_BIN"
 _EXE = "tcss-emulator" + (".exe" if sys.platform == "win32" else "")
 
 
+def _user_scripts() -> Optional[str]:
+    """The scripts directory of the user scheme (`pip install --user`), if any."""
+    try:
+        return sysconfig.get_path("scripts", f"{os.name}_user")
+    except KeyError:
+        return None
+
+
 def _installed_candidates() -> Iterator[Path]:
     """Scripts directories a wheel's binary may have been installed to."""
-    schemes = [sysconfig.get_default_scheme()] if hasattr(sysconfig, "get_default_scheme") else []
-    schemes.append(f"{os.name}_user")
-    for scheme in schemes:
-        try:
-            scripts = sysconfig.get_path("scripts", scheme)
-        except KeyError:
-            continue
+    for scripts in (sysconfig.get_path("scripts"), _user_scripts()):
         if scripts:
             yield Path(scripts) / _EXE
     # `pip install --target DIR`: DIR/bin next to DIR/tcss_emulator.

@@ -77,15 +77,15 @@ class Emulator:
             argv += ["--credential", f"{secret_id}:{secret_key}"]
         if not self.bundled_fixtures:
             argv += ["--fixtures", "none"]
-        if self.fixtures:
-            # An init directory: loaded after the bundled fixtures, in name order.
-            self._workdir = tempfile.mkdtemp(prefix="tcss-emulator-")
-            for n, path in enumerate(self.fixtures):
-                shutil.copyfile(path, os.path.join(self._workdir, f"{n:04d}-{path.name}"))
-            argv += ["--init-dir", self._workdir]
-        argv += self.args
-        self._process = Process(argv, child_env())
         try:
+            if self.fixtures:
+                # An init directory: loaded after the bundled fixtures, in name order
+                # (a bad record is reported under its copy's name, `NNNN-<file name>`).
+                self._workdir = tempfile.mkdtemp(prefix="tcss-emulator-")
+                for n, path in enumerate(self.fixtures):
+                    shutil.copyfile(path, os.path.join(self._workdir, f"{n:04d}-{path.name}"))
+                argv += ["--init-dir", self._workdir]
+            self._process = Process(argv + self.args, child_env())
             self._process.start(self.start_timeout)
             # It prints its address once it accepts connections, with every start-up
             # fixture loaded, so the health route answers at the first call.

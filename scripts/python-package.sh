@@ -9,19 +9,19 @@
 #   target/python-package/venv        made anew on every run
 #
 # pip then works offline (--no-index, the wheelhouse as --find-links), build isolation
-# included. The wheel's cargo build uses this target dir and PROFILE (default `dev`),
+# included. The wheel's cargo build uses this target dir and WHEEL_PROFILE (default `dev`),
 # the ones `cargo test` uses, so cargo reuses what it built (README, "Python"); it is
 # stored uncompressed (a debug binary is large: zipping it cost more than the build).
 # Quiet when nothing fails (the build's cargo lines and the venv's python are printed);
 # loud and non-zero when something does. The last line on stdout is the venv's python.
 #
-# Env: PYTHON (default python3), PROFILE (default dev), CARGO_TARGET_DIR.
+# Env: PYTHON (default python3), WHEEL_PROFILE (a cargo profile, default dev), CARGO_TARGET_DIR.
 set -Eeuo pipefail
 
 # shellcheck source=scripts/sdk-common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/sdk-common.sh"
 python="${PYTHON:-python3}"
-profile="${PROFILE:-dev}"
+profile="${WHEEL_PROFILE:-dev}"
 dir="$target/python-package"
 wheels="$dir/wheelhouse"
 venv="$dir/venv"

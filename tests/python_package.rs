@@ -51,7 +51,7 @@ fn the_wheel_installs_and_its_pytest_plugin_runs_the_example_suite() {
         .arg("scripts/python-package.sh")
         .current_dir(root)
         .env("CARGO_TARGET_DIR", &target)
-        .env("PROFILE", &profile);
+        .env("WHEEL_PROFILE", &profile);
     let (status, tail) = run_streaming(&mut build, "python-package", BUILD_LIMIT);
     assert!(
         status.success(),

@@ -22,11 +22,7 @@ reqdir="$root/sdk-tests/python"
 # Bump when the install steps below change, so existing venvs get redone.
 recipe=1
 
-command -v "$python" >/dev/null 2>&1 || fail "'$python' not found (set PYTHON=...)"
-"$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 8) else 1)' ||
-  fail "$python is older than 3.8"
-"$python" -c 'import venv, ensurepip' 2>/dev/null ||
-  fail "$python lacks venv/ensurepip (Debian: apt-get install python3-venv)"
+need_python "$python"
 
 lock sdk-venv
 

@@ -85,6 +85,12 @@ impl Clock {
         }
     }
 
+    /// Back to the machine's time, running: no offset, not frozen (the start-up state).
+    pub fn to_real(&self) {
+        self.offset_ms.store(0, Ordering::Relaxed);
+        self.frozen.store(false, Ordering::Release);
+    }
+
     /// Moves emulator time forward (or back, with a negative amount).
     pub fn advance_ms(&self, ms: i64) {
         if self.is_frozen() {

@@ -10,14 +10,9 @@ scripts/sdk-venv.sh:
 
 import json
 import os
-import queue
-import re
 import shutil
-import signal
-import subprocess
+import sys
 import tempfile
-import threading
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -34,6 +29,10 @@ from tencentcloud.common.profile.http_profile import HttpProfile
 from tencentcloud.tcss.v20201101 import models, tcss_client
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# The child-process runner of the Python package (python/tcss_emulator, standard library
+# only), from the checkout: this suite's venv does not install the package.
+sys.path.insert(0, str(REPO_ROOT / "python"))
+from tcss_emulator._process import EmulatorError, Process  # noqa: E402
 DOCUMENTED_EXAMPLES = REPO_ROOT / "fixtures" / "documented-examples.json"
 ACTION = "DescribeAssetImageRegistryDetail"
 DOCUMENTED_IDS = (5427, 3421599)
@@ -46,7 +45,6 @@ ADMIN_TOKEN = "sdk-interop-admin-token"
 READY_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 15.0
 SDK_TIMEOUT_S = 15
-LISTENING_RE = re.compile(r"listening on (\S+)")
 
 # The shared emulator gets a generous limit so that ordinary tests never trip the
 # default 20/s; the rate-limit tests start their own emulators.
@@ -87,87 +85,39 @@ class Emulator:
         self.args += ["--db", os.path.join(self.workdir, "emulator.sqlite3")]
         self.args += ["--admin-token", ADMIN_TOKEN]
         self.args += list(extra_args)
-        self.proc = None
+        self.process = Process(self.args, child_env(), cwd=str(REPO_ROOT))
         self.addr = None
-        self.output = []  # every line the child printed, "out| " / "err| " prefixed
-        self._lines = queue.Queue()
-        self._readers = []
 
     # -- lifecycle -----------------------------------------------------------
 
     def start(self):
-        self.proc = subprocess.Popen(
-            self.args,
-            cwd=str(REPO_ROOT),
-            env=child_env(),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-        )
-        for stream, tag in ((self.proc.stdout, "out"), (self.proc.stderr, "err")):
-            t = threading.Thread(target=self._drain, args=(stream, tag), daemon=True)
-            t.start()
-            self._readers.append(t)
-        # Wait for the readiness line on stdout; the timeout is only a failure guard.
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                self.kill()
-                pytest.fail("emulator printed no 'listening on' line within %ss:\n%s"
-                            % (READY_TIMEOUT_S, self.log_tail()))
-            try:
-                tag, line = self._lines.get(timeout=remaining)
-            except queue.Empty:
-                continue
-            if tag == "eof-out":
-                self.proc.wait(timeout=STOP_TIMEOUT_S)
-                pytest.fail("emulator exited (code %s) before printing 'listening on':\n%s"
-                            % (self.proc.returncode, self.log_tail()))
-            if tag == "out":
-                m = LISTENING_RE.search(line)
-                if m:
-                    self.addr = m.group(1)
-                    break
+        """Starts the binary and waits for its readiness line (bounded)."""
+        try:
+            self.addr = self.process.start(READY_TIMEOUT_S)
+        except EmulatorError as e:
+            pytest.fail(str(e))
         host, _, port = self.addr.rpartition(":")
         assert host == "127.0.0.1" and port.isdigit() and int(port) > 0, (
-            "unexpected listen address %r in %r" % (self.addr, line))
+            "unexpected listen address %r" % self.addr)
         return self
 
-    def _drain(self, stream, tag):
-        for line in stream:
-            line = line.rstrip("\n")
-            self.output.append("%s| %s" % (tag, line))
-            self._lines.put((tag, line))
-        self._lines.put(("eof-" + tag, ""))
+    def running(self):
+        return self.process.running()
 
     def stop(self):
         """SIGTERM, then the exit code (None if it did not exit in time: then killed)."""
-        if self.proc is None or self.proc.poll() is not None:
-            return None if self.proc is None else self.proc.returncode
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            return self.proc.wait(timeout=STOP_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            return None
+        return self.process.stop(STOP_TIMEOUT_S)
 
     def kill(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=STOP_TIMEOUT_S)
+        self.process.kill()
 
     def cleanup(self):
-        self.kill()
-        for t in self._readers:
-            t.join(timeout=5)
+        self.process.kill()
+        self.process.stop(STOP_TIMEOUT_S)  # the process has exited: joins its readers
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def log_tail(self, n=40):
-        return "\n".join(self.output[-n:]) or "(no output)"
+        return self.process.log(n)
 
     # -- endpoints -------------------------------------------------------------
 

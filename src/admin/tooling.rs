@@ -209,20 +209,23 @@ pub async fn get_clock(State(app): State<AppState>) -> Json<Value> {
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClockChange {
+    /// `true`: back to the machine's time, running (as at start-up), before the rest.
+    #[serde(default)]
+    real: bool,
     freeze: Option<bool>,
     now: Option<String>,
     advance_seconds: Option<f64>,
 }
 
-/// `POST /_emulator/clock`: sets `now`, then advances by `advance_seconds`, then
-/// freezes or releases; answers the clock as `GET` does.
+/// `POST /_emulator/clock`: goes back to real time (`real`), sets `now`, then advances
+/// by `advance_seconds`, then freezes or releases; answers the clock as `GET` does.
 pub async fn set_clock(
     State(app): State<AppState>,
     body: Bytes,
 ) -> Result<Json<Value>, AdminError> {
     let change: ClockChange = serde_json::from_slice(&body).map_err(|e| {
         AdminError::bad_request(&format!(
-            "not a clock change ({{\"freeze\": bool, \"now\": RFC 3339, \"advance_seconds\": number}}): {e}"
+            "not a clock change ({{\"real\": bool, \"freeze\": bool, \"now\": RFC 3339, \"advance_seconds\": number}}): {e}"
         ))
     })?;
     let now = match &change.now {
@@ -242,7 +245,12 @@ pub async fn set_clock(
         }
         None => None,
     };
-    app.clock.apply(now, advance, change.freeze);
+    if change.real {
+        app.clock.to_real();
+    }
+    if now.is_some() || advance.is_some() || change.freeze.is_some() {
+        app.clock.apply(now, advance, change.freeze);
+    }
     Ok(Json(clock_json(&app)))
 }
 

@@ -1379,3 +1379,33 @@ async fn the_clock_api_reads_freezes_sets_and_advances_emulator_time() {
         "bad changes change nothing"
     );
 }
+
+#[tokio::test]
+async fn the_clock_goes_back_to_real_time_running_when_asked() {
+    let app = spawn().await;
+    let moved = json!({"now": "2031-05-06T07:08:09Z", "freeze": true});
+    let (_, c) = clock(&app, Some(moved)).await;
+    assert_eq!(c["frozen"], true);
+
+    let (status, c) = clock(&app, Some(json!({"real": true}))).await;
+    assert_eq!(status, 200, "{c}");
+    assert_eq!(c["frozen"], false, "{c}");
+    // No offset left: the emulator reads the machine's clock (two reads a moment apart).
+    let drift = app.state.clock.now_ms() - chrono::Utc::now().timestamp_millis();
+    assert!(drift.abs() < 1_000, "{drift} ms from real time: {c}");
+
+    // `real` comes first, then the rest of the change.
+    let (_, c) = clock(&app, Some(json!({"advance_seconds": -3600}))).await;
+    assert_eq!(c["frozen"], false);
+    let (_, c) = clock(
+        &app,
+        Some(json!({"real": true, "advance_seconds": 60, "freeze": true})),
+    )
+    .await;
+    assert_eq!(c["frozen"], true);
+    let ahead = ms_of(c["now"].as_str().expect("now")) - chrono::Utc::now().timestamp_millis();
+    assert!((59_000..=60_000).contains(&ahead), "{ahead} ms ahead: {c}");
+
+    let (status, body) = clock(&app, Some(json!({"real": "yes"}))).await;
+    assert_eq!(status, 400, "{body}");
+}

@@ -20,6 +20,8 @@ use serde_json::value::RawValue;
 pub const PARAMS_BYTES: usize = 32 * 1024;
 /// The most bytes kept of a canonical request or a string to sign.
 pub const SIGNED_TEXT_BYTES: usize = 16 * 1024;
+/// The most bytes kept of an answer body.
+pub const ANSWER_BYTES: usize = 16 * 1024;
 /// The most bytes kept of an action name, SecretId or account.
 pub const NAME_BYTES: usize = 256;
 /// The default byte budget of the whole journal (`--journal-bytes`).
@@ -50,6 +52,15 @@ pub struct Entry {
     pub canonical_request: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub string_to_sign: Option<String>,
+    /// TC3: the signed headers of a refused call as received (`name: value` lines).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_headers: Option<String>,
+    /// The likely cause of a refused signature, told from the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    /// The answer body (JSON text, at most [`ANSWER_BYTES`], a cut marked).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answer: Option<String>,
 }
 
 /// A call as the pipeline saw it, before it is cut down to an [`Entry`].
@@ -66,6 +77,10 @@ pub struct Call<'a> {
     pub latency_us: u64,
     pub canonical_request: Option<&'a str>,
     pub string_to_sign: Option<&'a str>,
+    pub signed_headers: Option<&'a str>,
+    pub cause: Option<&'a str>,
+    /// The answer body as sent (cut to [`ANSWER_BYTES`] here).
+    pub answer: Option<&'a [u8]>,
     /// The session token the call sent, hidden in what is kept.
     pub token: Option<&'a str>,
 }
@@ -99,6 +114,11 @@ impl Entry {
             latency_us: call.latency_us,
             canonical_request: signed(call.canonical_request),
             string_to_sign: signed(call.string_to_sign),
+            signed_headers: signed(call.signed_headers),
+            cause: call.cause.map(|s| keep::clip(s, SIGNED_TEXT_BYTES)),
+            answer: call
+                .answer
+                .map(|body| keep::clip(&String::from_utf8_lossy(body), ANSWER_BYTES)),
         }
     }
 
@@ -115,6 +135,9 @@ impl Entry {
             + self.code.len()
             + text(&self.canonical_request)
             + text(&self.string_to_sign)
+            + text(&self.signed_headers)
+            + text(&self.cause)
+            + text(&self.answer)
     }
 }
 
@@ -222,6 +245,13 @@ impl Journal {
         state.bytes = 0;
     }
 
+    /// The entry numbered `seq`, while the journal keeps it.
+    pub fn get(&self, seq: u64) -> Option<Arc<Entry>> {
+        let state = self.lock();
+        let at = state.entries.binary_search_by_key(&seq, |e| e.seq).ok()?;
+        state.entries.get(at).cloned()
+    }
+
     /// The entries matching `query`, oldest first. `since_ms` is the parsed `since`.
     /// Shared, not copied: the lock is held only to collect the pointers.
     pub fn find(&self, query: &Query, since_ms: Option<i64>) -> Vec<Arc<Entry>> {
@@ -272,6 +302,8 @@ mod tests {
         }
         let all = j.find(&Query::default(), None);
         assert_eq!(all.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![2, 3, 4]);
+        assert_eq!(j.get(3).map(|e| e.time_ms), Some(3));
+        assert!(j.get(1).is_none(), "dropped entries are gone");
     }
 
     #[test]

@@ -132,7 +132,7 @@ fn refusal_hint(app: &AppState, code: ErrorCode) -> Option<String> {
             app.credentials.secret_ids()
         )),
         ErrorCode::SignatureFailure if app.journal.enabled() => Some(format!(
-            "the canonical request and string to sign the emulator computed: GET /_emulator/requests?code={}",
+            "why, with the canonical request and string to sign the emulator computed: GET /_emulator/requests?code={0} or the dashboard, /_emulator/ui/requests?code={0}",
             code.as_str()
         )),
         ErrorCode::SignatureFailure => Some(

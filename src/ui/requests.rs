@@ -53,9 +53,9 @@ pub fn render(app: &AppState, filters: &Filters, entries: &[Arc<Entry>]) -> Mark
         html! {
             h1 { "Requests" }
             form.filters method="get" action={ (BASE) "/requests" } role="search" {
-                label { "Action " input name="action" value=(value(&filters.action)) placeholder="DescribeAssetImageRegistryDetail"; }
-                label { "Outcome code " input name="code" value=(value(&filters.code)) placeholder="AuthFailure.SignatureFailure"; }
-                label { "SecretId " input name="secret_id" value=(value(&filters.secret_id)); }
+                label { "Action " input name="action" value=(value(&filters.action)) placeholder="any action"; }
+                label { "Outcome code " input name="code" value=(value(&filters.code)) placeholder="any code"; }
+                label { "SecretId " input name="secret_id" value=(value(&filters.secret_id)) placeholder="any SecretId"; }
                 button type="submit" { "Filter" }
                 a href={ (BASE) "/requests" } { "Clear filters" }
             }

@@ -67,7 +67,7 @@ async fn page(app: &AppState, loaded: Option<Result<usize, AdminError>>) -> Resp
                 None => {},
             }
             p { "Checked record by record and written in one transaction, as " code { "POST /_emulator/fixtures" } " does: one bad record writes nothing." }
-            form method="post" action={ (BASE) "/fixtures" } enctype="multipart/form-data" {
+            form method="post" action={ (BASE) "/fixtures#load" } enctype="multipart/form-data" {
                 label for="document" { "Paste a document" }
                 textarea #document name="document" rows="8" placeholder=r#"{"images": [{"Id": 1, "ImageName": "nginx", "ImageTag": "1.25"}]}"# {}
                 label for="file" { "or upload a file" }

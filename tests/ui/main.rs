@@ -41,6 +41,17 @@ async fn the_requests_page_shows_a_signed_call_made_moments_before_and_then_live
         .await
         .unwrap();
     assert_eq!(answer["Id"], 5427);
+    // What a test run leaves besides: a miss and a call signed with a stale key.
+    emu.call("DescribeAssetImageRegistryDetail", json!({"Id": 1}))
+        .await
+        .unwrap();
+    emu.call_signed_with(
+        "stale",
+        "DescribeAssetImageRegistryDetail",
+        json!({"Id": 5427}),
+    )
+    .await
+    .unwrap();
     let browser = Browser::start().await;
     browser.goto(&page(&emu, "/requests")).await;
     browser
@@ -195,7 +206,7 @@ async fn the_overview_and_resources_pages_show_the_instance_and_its_records() {
             r#"{"clusters": [{"ClusterID": "cls-fromui01", "ClusterName": "ui"}]}"#,
         )
         .await;
-    browser.click("form[action$='/fixtures'] button").await;
+    browser.click("form[action$='/fixtures#load'] button").await;
     browser
         .wait_text("p.ok", |t| t.contains("Written: 1 records"))
         .await;

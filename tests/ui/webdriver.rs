@@ -58,23 +58,32 @@ impl Browser {
         let mut driver = Command::new(chromedriver())
             .arg("--port=0")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::piped())
             .kill_on_drop(true)
             .spawn()
             .expect("start chromedriver");
         let mut lines = BufReader::new(driver.stdout.take().expect("stdout")).lines();
+        let mut errors = BufReader::new(driver.stderr.take().expect("stderr")).lines();
         let port = tokio::time::timeout(DEADLINE, async {
+            let mut said = String::new();
             while let Some(line) = lines.next_line().await.expect("read chromedriver") {
                 if let Some(rest) = line.split("started successfully on port ").nth(1) {
                     return rest.trim_end_matches('.').parse::<u16>().expect("port");
                 }
+                said.push_str(&line);
+                said.push('\n');
             }
-            panic!("chromedriver stopped before it listened");
+            while let Ok(Some(line)) = errors.next_line().await {
+                said.push_str(&line);
+                said.push('\n');
+            }
+            panic!("chromedriver stopped before it listened; it said:\n{said}");
         })
         .await
         .expect("chromedriver did not start in time");
         // Keep draining its output so it never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        tokio::spawn(async move { while let Ok(Some(_)) = errors.next_line().await {} });
         let profile = tempfile::tempdir().expect("profile dir");
         let args = [
             "--headless",

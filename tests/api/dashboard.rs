@@ -179,3 +179,47 @@ async fn a_call_the_journal_does_not_keep_is_a_404_page_and_text_is_escaped() {
     assert!(page.contains("&lt;script&gt;x&lt;/script&gt;"));
     assert!(!page.contains("<script>x</script>"));
 }
+
+#[tokio::test]
+async fn a_fault_added_from_the_form_fires_and_its_delete_button_removes_it() {
+    let app = spawn_app().await;
+    let res = client()
+        .post(ui(&app, "/faults"))
+        .form(&[
+            ("action", ACTION),
+            ("error_code", "RequestLimitExceeded"),
+            ("error_message", "slow down"),
+            ("times", "1"),
+            ("delay_ms", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let answer = app.call(ACTION, json!({"Id": 5427})).await;
+    assert_eq!(code(&answer), Some("RequestLimitExceeded"));
+    let res = client()
+        .post(ui(&app, "/faults"))
+        .form(&[("action", "*"), ("delay_ms", "10")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let page = client()
+        .get(ui(&app, "/stubs"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("&quot;delay_ms&quot;:10"), "listed");
+    let id = app.state.faults.list()["faults"][0]["id"].as_u64().unwrap();
+    let res = client()
+        .post(ui(&app, &format!("/faults/{id}/delete")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(app.state.faults.len(), 0);
+}

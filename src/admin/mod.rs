@@ -106,7 +106,7 @@ async fn require_token(State(app): State<AppState>, req: Request, next: Next) ->
 
 /// Reads an admin request's body before its handler runs, under the same 10 s read
 /// timeout as the cloud API (else `408`) and [`ADMIN_BODY_LIMIT`] (else `413`).
-async fn read_whole_body(req: Request, next: Next) -> Response {
+pub(crate) async fn read_whole_body(req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
     match crate::api::collect_body(body, ADMIN_BODY_LIMIT).await {
         Ok(bytes) => {

@@ -48,7 +48,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/faults", post(tooling::add_fault))
         .route("/faults/{id}/delete", post(tooling::delete_fault))
         .route("/clock", get(tooling::clock).post(tooling::set_clock))
+        // Bodies as the admin API's: 64 MiB, 10 s to arrive; read after the token check.
         .layer(DefaultBodyLimit::max(crate::admin::ADMIN_BODY_LIMIT))
+        .route_layer(middleware::from_fn(crate::admin::read_whole_body))
         .route_layer(middleware::from_fn_with_state(state, guard))
 }
 

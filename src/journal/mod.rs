@@ -2,9 +2,10 @@
 //! bytes (oldest dropped first).
 //!
 //! Like WireMock's request journal, in Tencent's terms: action, SecretId, parameters
-//! after unflattening, outcome code, latency, and for a refused signature what the
-//! emulator computed (canonical request, string to sign), so a user can see why their
-//! client's signature differs. What is kept of one call is bounded too ([`keep`]):
+//! after unflattening, outcome code, latency, the answer body, and for a refused
+//! signature what the emulator computed (canonical request, string to sign) beside the
+//! signed headers as received and the likely cause, so a user can see why their
+//! client's signature differs (the dashboard shows them side by side). What is kept of one call is bounded too ([`keep`]):
 //! its parameters only once its signature is verified, as JSON text of at most
 //! [`PARAMS_BYTES`]; a call refused before that keeps only what explains the refusal.
 

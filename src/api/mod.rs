@@ -98,7 +98,8 @@ pub async fn handle(State(app): State<AppState>, req: Request) -> Response {
         &code,
         latency.as_secs_f64(),
     );
-    let body = envelope.into_body();
+    // Shared by the response and the journal, not copied.
+    let body = bytes::Bytes::from(envelope.into_body());
     if app.journal.enabled() {
         app.journal.record(Entry::new(Call {
             time_ms: arrival_ms,
@@ -113,7 +114,7 @@ pub async fn handle(State(app): State<AppState>, req: Request) -> Response {
             string_to_sign: outcome.computed.string_to_sign.as_deref(),
             signed_headers: outcome.computed.signed_headers.as_deref(),
             cause: outcome.computed.cause.as_deref(),
-            answer: (!outcome.drop).then_some(body.as_slice()),
+            answer: (!outcome.drop).then(|| body.clone()),
             token: outcome.token.as_deref(),
         }));
     }

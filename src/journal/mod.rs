@@ -59,9 +59,10 @@ pub struct Entry {
     /// The likely cause of a refused signature, told from the request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cause: Option<String>,
-    /// The answer body (JSON text, at most [`ANSWER_BYTES`], a cut marked).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub answer: Option<String>,
+    /// The answer body (JSON text, at most [`ANSWER_BYTES`], a cut marked): the
+    /// buffer sent, shared with the response, not a copy, unless it was cut.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "text")]
+    pub answer: Option<bytes::Bytes>,
 }
 
 /// A call as the pipeline saw it, before it is cut down to an [`Entry`].
@@ -81,7 +82,7 @@ pub struct Call<'a> {
     pub signed_headers: Option<&'a str>,
     pub cause: Option<&'a str>,
     /// The answer body as sent (cut to [`ANSWER_BYTES`] here).
-    pub answer: Option<&'a [u8]>,
+    pub answer: Option<bytes::Bytes>,
     /// The session token the call sent, hidden in what is kept.
     pub token: Option<&'a str>,
 }
@@ -117,9 +118,13 @@ impl Entry {
             string_to_sign: signed(call.string_to_sign),
             signed_headers: signed(call.signed_headers),
             cause: call.cause.map(|s| keep::clip(s, SIGNED_TEXT_BYTES)),
-            answer: call
-                .answer
-                .map(|body| keep::clip(&String::from_utf8_lossy(body), ANSWER_BYTES)),
+            answer: call.answer.map(|body| {
+                if body.len() <= ANSWER_BYTES {
+                    body
+                } else {
+                    keep::clip(&String::from_utf8_lossy(&body), ANSWER_BYTES).into()
+                }
+            }),
         }
     }
 
@@ -138,7 +143,7 @@ impl Entry {
             + text(&self.string_to_sign)
             + text(&self.signed_headers)
             + text(&self.cause)
-            + text(&self.answer)
+            + self.answer.as_ref().map_or(0, bytes::Bytes::len)
     }
 }
 
@@ -151,6 +156,14 @@ fn rfc3339_ms<S: serde::Serializer>(ms: &i64, s: S) -> Result<S::Ok, S::Error> {
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
         .unwrap_or_default();
     s.serialize_str(&time)
+}
+
+/// Bytes that are UTF-8 text (an answer body) as a JSON string.
+fn text<S: serde::Serializer>(v: &Option<bytes::Bytes>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(b) => s.serialize_str(&String::from_utf8_lossy(b)),
+        None => s.serialize_none(),
+    }
 }
 
 fn display<S: serde::Serializer, T: std::fmt::Display>(v: &T, s: S) -> Result<S::Ok, S::Error> {
@@ -346,6 +359,24 @@ mod tests {
         assert!(!e.canonical_request.as_ref().unwrap().contains("secret"));
         assert_eq!(e.params.get(), "null");
         assert!(e.bytes() < 40 * 1024);
+    }
+
+    #[test]
+    fn a_short_answer_is_shared_with_the_response_and_a_long_one_cut() {
+        let short = bytes::Bytes::from(r#"{"Response":{"RequestId":"x"}}"#);
+        let e = Entry::new(Call {
+            answer: Some(short.clone()),
+            ..Call::default()
+        });
+        assert_eq!(e.answer.as_ref().map(|a| a.as_ptr()), Some(short.as_ptr()));
+        let long = bytes::Bytes::from(format!("{{\"x\":\"{}\"}}", "a".repeat(100_000)));
+        let e = Entry::new(Call {
+            answer: Some(long),
+            ..Call::default()
+        });
+        let kept = e.answer.unwrap();
+        assert!(kept.len() <= ANSWER_BYTES);
+        assert!(String::from_utf8_lossy(&kept).ends_with("…(+83656 bytes)"));
     }
 
     #[test]

@@ -136,7 +136,7 @@ pub async fn detail(State(app): State<AppState>, Path(seq): Path<String>) -> Res
             }
             h2 { "Answer" }
             @match &e.answer {
-                Some(answer) => pre #answer tabindex="0" { (pretty(answer)) },
+                Some(answer) => pre #answer tabindex="0" { (pretty(&String::from_utf8_lossy(answer))) },
                 None => p { "No answer: the connection was dropped (fault injection)." },
             }
         },

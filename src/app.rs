@@ -42,6 +42,10 @@ pub struct Inner {
     pub task_duration: std::time::Duration,
     /// The records loaded at start, which `reset` goes back to.
     pub startup: Arc<crate::resources::fixtures::Document>,
+    /// When the state was built (the dashboard's uptime).
+    pub started: std::time::Instant,
+    /// The address `serve` listens on, once it does.
+    pub listen: std::sync::OnceLock<std::net::SocketAddr>,
 }
 
 impl Deref for AppState {

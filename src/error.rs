@@ -158,6 +158,14 @@ impl ApiError {
         }
     }
 
+    /// [`Self::code_str`], owned only when a stub or fault made it up.
+    pub fn code_cow(&self) -> std::borrow::Cow<'static, str> {
+        match &self.custom_code {
+            Some(code) => std::borrow::Cow::Owned(code.to_string()),
+            None => std::borrow::Cow::Borrowed(self.code.as_str()),
+        }
+    }
+
     /// The message in the caller's language.
     pub fn message(&self, lang: Language) -> &str {
         match lang {

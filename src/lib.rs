@@ -22,6 +22,7 @@ pub mod spec;
 pub mod store;
 pub mod stubs;
 pub mod testing;
+pub mod ui;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -124,6 +125,8 @@ pub fn build_state_with(
         scan_duration: Duration::from_secs(args.scan_duration),
         task_duration: Duration::from_secs(args.task_duration),
         startup: Arc::new(startup),
+        started: std::time::Instant::now(),
+        listen: std::sync::OnceLock::new(),
     }))
 }
 
@@ -145,6 +148,10 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    if let Ok(addr) = listener.local_addr() {
+        // The first listener is the one the dashboard names.
+        let _ = state.listen.set(addr);
+    }
     let app = app::App::new(state);
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);

@@ -130,6 +130,12 @@ impl Builder {
         self
     }
 
+    /// Needs this bearer token on the admin routes and the dashboard.
+    pub fn admin_token(mut self, token: &str) -> Self {
+        self.args.admin_token = Some(token.into());
+        self
+    }
+
     /// A SQLite file instead of memory.
     pub fn db(mut self, path: impl Into<PathBuf>) -> Self {
         self.args.db = Some(path.into());
@@ -244,13 +250,26 @@ impl Emulator {
     /// A TC3-signed call, as the SDKs make it; returns the `Response` object (which
     /// holds `Error` when the call failed).
     pub async fn call(&self, action: &str, params: Value) -> Result<Value, reqwest::Error> {
+        self.call_signed_with(&self.secret_key, action, params)
+            .await
+    }
+
+    /// [`Self::call`] signed with `secret_key` instead of the emulator's: what a
+    /// client with a wrong or stale key sends (an `AuthFailure.SignatureFailure`,
+    /// which the journal and the dashboard explain).
+    pub async fn call_signed_with(
+        &self,
+        secret_key: &str,
+        action: &str,
+        params: Value,
+    ) -> Result<Value, reqwest::Error> {
         let body = serde_json::to_vec(&params).unwrap_or_default();
         // Signed with the machine's clock, as the SDKs sign: the emulator checks the
         // signature's window against real time, whatever its own clock says.
         let ts = chrono::Utc::now().timestamp();
         let auth = tc3::authorization_header(
             &self.secret_id,
-            &self.secret_key,
+            secret_key,
             crate::signature::SERVICE,
             "POST",
             &self.endpoint(),

@@ -24,10 +24,12 @@
 //!
 //! Subcommands: `run` (everything), `ceiling` (the minimal server), `load` (the load
 //! generator: keep-alive connections, a pool of pre-signed requests), `validate`
-//! (the spec-validation micro-benchmark alone), `records` (print the seeded records).
+//! (the spec-validation micro-benchmark alone), `dashboard` (the Requests page with a
+//! full journal), `records` (print the seeded records).
 
 mod ceiling;
 mod client;
+mod dashboard;
 mod load;
 mod microbench;
 mod procs;
@@ -62,6 +64,8 @@ enum Command {
     Load(load::LoadArgs),
     /// The spec-validation micro-benchmark alone.
     Validate(microbench::ValidateArgs),
+    /// The dashboard's Requests page with a full journal (1,000 calls).
+    Dashboard(dashboard::DashboardArgs),
     /// Print a fixture document of generated records (the ones `run` seeds).
     Records(records::RecordsArgs),
 }
@@ -73,6 +77,7 @@ fn main() -> ExitCode {
         Command::Ceiling(args) => ceiling::main(&args),
         Command::Load(args) => load::main(&args),
         Command::Validate(args) => microbench::main(&args),
+        Command::Dashboard(args) => dashboard::main(&args),
         Command::Records(args) => records::main(&args),
     };
     match result {

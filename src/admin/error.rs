@@ -21,6 +21,14 @@ impl AdminError {
             body: json!({"error": {"code": code, "message": message.into()}}),
         }
     }
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+    /// The message, as the JSON body carries it.
+    pub fn message(&self) -> &str {
+        self.body["error"]["message"].as_str().unwrap_or_default()
+    }
     pub fn unauthorized() -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,

@@ -5,7 +5,7 @@
 
 mod error;
 mod resources;
-mod tooling;
+pub(crate) mod tooling;
 
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Path, Request, State};
@@ -24,6 +24,7 @@ use crate::app::AppState;
 use crate::resources::fixtures;
 use crate::store::fixtures::{Fed, MAX_RECORD_BYTES};
 pub use error::AdminError;
+pub(crate) use resources::record_json;
 
 /// The largest admin body. A fixture document is read and written record by record
 /// in batches (`write_document`), so what it costs beyond its own bytes is bounded
@@ -68,12 +69,13 @@ pub fn router(state: AppState) -> Router<AppState> {
         // The body read here is handed on whole; the extractors need not bound it again.
         .layer(DefaultBodyLimit::max(ADMIN_BODY_LIMIT))
         .route_layer(middleware::from_fn(read_whole_body))
-        .route_layer(middleware::from_fn_with_state(state, require_token));
+        .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
     Router::new()
         .route("/health", get(health))
         // A download URL works by itself (its `sign`), or with the admin token.
         .route("/exports/{job}", get(tooling::get_export))
         .merge(guarded)
+        .nest("/ui", crate::ui::router(state))
         .method_not_allowed_fallback(method_not_allowed)
 }
 
@@ -104,7 +106,7 @@ async fn require_token(State(app): State<AppState>, req: Request, next: Next) ->
 
 /// Reads an admin request's body before its handler runs, under the same 10 s read
 /// timeout as the cloud API (else `408`) and [`ADMIN_BODY_LIMIT`] (else `413`).
-async fn read_whole_body(req: Request, next: Next) -> Response {
+pub(crate) async fn read_whole_body(req: Request, next: Next) -> Response {
     let (parts, body) = req.into_parts();
     match crate::api::collect_body(body, ADMIN_BODY_LIMIT).await {
         Ok(bytes) => {
@@ -151,7 +153,11 @@ async fn load_fixtures(
 /// transaction (`store::Batch`): one record's values in memory at a time, and nothing
 /// written when any record is refused. With `replace`, every record and scan there
 /// was goes.
-async fn write_document(app: &AppState, body: Bytes, replace: bool) -> Result<usize, AdminError> {
+pub(crate) async fn write_document(
+    app: &AppState,
+    body: Bytes,
+    replace: bool,
+) -> Result<usize, AdminError> {
     enum Refused {
         NotUtf8,
         Fixture(crate::store::fixtures::FixtureError),

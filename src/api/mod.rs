@@ -15,7 +15,7 @@ use std::time::Instant;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use futures_util::stream;
 use http_body_util::{BodyExt, Limited};
 use uuid::Uuid;
@@ -68,10 +68,12 @@ pub async fn handle(State(app): State<AppState>, req: Request) -> Response {
         result,
     };
     let latency = started.elapsed();
-    let code = if outcome.drop {
-        "ConnectionDropped"
-    } else {
-        envelope.code()
+    // Owned only for a code a stub or fault made up: the body is made before the
+    // journal keeps it.
+    let code = match &envelope.result {
+        _ if outcome.drop => std::borrow::Cow::Borrowed("ConnectionDropped"),
+        Ok(_) => std::borrow::Cow::Borrowed("Success"),
+        Err(e) => e.code_cow(),
     };
     let secret_id = outcome
         .caller
@@ -87,15 +89,17 @@ pub async fn handle(State(app): State<AppState>, req: Request) -> Response {
         request_id: &request_id,
         action: outcome.action.as_deref().unwrap_or("-"),
         secret_id: secret_id.as_deref().unwrap_or("-"),
-        code,
+        code: &code,
         latency_us: u64::try_from(latency.as_micros()).unwrap_or(u64::MAX),
         hint: hint.as_deref(),
     });
     app.metrics.observe(
         outcome.known_action.unwrap_or("-"),
-        code,
+        &code,
         latency.as_secs_f64(),
     );
+    // Shared by the response and the journal, not copied.
+    let body = bytes::Bytes::from(envelope.into_body());
     if app.journal.enabled() {
         app.journal.record(Entry::new(Call {
             time_ms: arrival_ms,
@@ -104,17 +108,20 @@ pub async fn handle(State(app): State<AppState>, req: Request) -> Response {
             secret_id: secret_id.as_deref(),
             account: outcome.caller.as_ref().map(|c| c.account.as_str()),
             params: outcome.params,
-            code,
+            code: &code,
             latency_us: u64::try_from(latency.as_micros()).unwrap_or(u64::MAX),
             canonical_request: outcome.computed.canonical_request.as_deref(),
             string_to_sign: outcome.computed.string_to_sign.as_deref(),
+            signed_headers: outcome.computed.signed_headers.as_deref(),
+            cause: outcome.computed.cause.as_deref(),
+            answer: (!outcome.drop).then(|| body.clone()),
             token: outcome.token.as_deref(),
         }));
     }
     if outcome.drop {
         return dropped_connection();
     }
-    envelope.into_response()
+    envelope::json_response(axum::http::StatusCode::OK, body)
 }
 
 /// What the log line of a refused call adds, pointing at the diagnosis the emulator
@@ -126,7 +133,7 @@ fn refusal_hint(app: &AppState, code: ErrorCode) -> Option<String> {
             app.credentials.secret_ids()
         )),
         ErrorCode::SignatureFailure if app.journal.enabled() => Some(format!(
-            "the canonical request and string to sign the emulator computed: GET /_emulator/requests?code={}",
+            "why, with the canonical request and string to sign the emulator computed: GET /_emulator/requests?code={0} or the dashboard, /_emulator/ui/requests?code={0}",
             code.as_str()
         )),
         ErrorCode::SignatureFailure => Some(
@@ -395,10 +402,10 @@ async fn run(
         Ok(caller) => caller,
         Err(refusal) => {
             outcome.claimed_secret_id = signature::claimed_secret_id(&signed).map(str::to_string);
-            if refusal.computed != signature::Computed::default() {
+            if *refusal.computed != signature::Computed::default() {
                 outcome.token.clone_from(&tc.token);
             }
-            outcome.computed = refusal.computed;
+            outcome.computed = *refusal.computed;
             return Err(refusal.error);
         }
     };

@@ -2,9 +2,10 @@
 //! bytes (oldest dropped first).
 //!
 //! Like WireMock's request journal, in Tencent's terms: action, SecretId, parameters
-//! after unflattening, outcome code, latency, and for a refused signature what the
-//! emulator computed (canonical request, string to sign), so a user can see why their
-//! client's signature differs. What is kept of one call is bounded too ([`keep`]):
+//! after unflattening, outcome code, latency, the answer body, and for a refused
+//! signature what the emulator computed (canonical request, string to sign) beside the
+//! signed headers as received and the likely cause, so a user can see why their
+//! client's signature differs (the dashboard shows them side by side). What is kept of one call is bounded too ([`keep`]):
 //! its parameters only once its signature is verified, as JSON text of at most
 //! [`PARAMS_BYTES`]; a call refused before that keeps only what explains the refusal.
 
@@ -20,6 +21,8 @@ use serde_json::value::RawValue;
 pub const PARAMS_BYTES: usize = 32 * 1024;
 /// The most bytes kept of a canonical request or a string to sign.
 pub const SIGNED_TEXT_BYTES: usize = 16 * 1024;
+/// The most bytes kept of an answer body.
+pub const ANSWER_BYTES: usize = 16 * 1024;
 /// The most bytes kept of an action name, SecretId or account.
 pub const NAME_BYTES: usize = 256;
 /// The default byte budget of the whole journal (`--journal-bytes`).
@@ -50,6 +53,16 @@ pub struct Entry {
     pub canonical_request: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub string_to_sign: Option<String>,
+    /// TC3: the signed headers of a refused call as received (`name: value` lines).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_headers: Option<String>,
+    /// The likely cause of a refused signature, told from the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    /// The answer body (JSON text, at most [`ANSWER_BYTES`], a cut marked): the
+    /// buffer sent, shared with the response, not a copy, unless it was cut.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "text")]
+    pub answer: Option<bytes::Bytes>,
 }
 
 /// A call as the pipeline saw it, before it is cut down to an [`Entry`].
@@ -66,6 +79,10 @@ pub struct Call<'a> {
     pub latency_us: u64,
     pub canonical_request: Option<&'a str>,
     pub string_to_sign: Option<&'a str>,
+    pub signed_headers: Option<&'a str>,
+    pub cause: Option<&'a str>,
+    /// The answer body as sent (cut to [`ANSWER_BYTES`] here).
+    pub answer: Option<bytes::Bytes>,
     /// The session token the call sent, hidden in what is kept.
     pub token: Option<&'a str>,
 }
@@ -99,6 +116,15 @@ impl Entry {
             latency_us: call.latency_us,
             canonical_request: signed(call.canonical_request),
             string_to_sign: signed(call.string_to_sign),
+            signed_headers: signed(call.signed_headers),
+            cause: call.cause.map(|s| keep::clip(s, SIGNED_TEXT_BYTES)),
+            answer: call.answer.map(|body| {
+                if body.len() <= ANSWER_BYTES {
+                    body
+                } else {
+                    keep::clip(&String::from_utf8_lossy(&body), ANSWER_BYTES).into()
+                }
+            }),
         }
     }
 
@@ -115,6 +141,9 @@ impl Entry {
             + self.code.len()
             + text(&self.canonical_request)
             + text(&self.string_to_sign)
+            + text(&self.signed_headers)
+            + text(&self.cause)
+            + self.answer.as_ref().map_or(0, bytes::Bytes::len)
     }
 }
 
@@ -127,6 +156,14 @@ fn rfc3339_ms<S: serde::Serializer>(ms: &i64, s: S) -> Result<S::Ok, S::Error> {
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
         .unwrap_or_default();
     s.serialize_str(&time)
+}
+
+/// Bytes that are UTF-8 text (an answer body) as a JSON string.
+fn text<S: serde::Serializer>(v: &Option<bytes::Bytes>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(b) => s.serialize_str(&String::from_utf8_lossy(b)),
+        None => s.serialize_none(),
+    }
 }
 
 fn display<S: serde::Serializer, T: std::fmt::Display>(v: &T, s: S) -> Result<S::Ok, S::Error> {
@@ -222,6 +259,13 @@ impl Journal {
         state.bytes = 0;
     }
 
+    /// The entry numbered `seq`, while the journal keeps it.
+    pub fn get(&self, seq: u64) -> Option<Arc<Entry>> {
+        let state = self.lock();
+        let at = state.entries.binary_search_by_key(&seq, |e| e.seq).ok()?;
+        state.entries.get(at).cloned()
+    }
+
     /// The entries matching `query`, oldest first. `since_ms` is the parsed `since`.
     /// Shared, not copied: the lock is held only to collect the pointers.
     pub fn find(&self, query: &Query, since_ms: Option<i64>) -> Vec<Arc<Entry>> {
@@ -272,6 +316,8 @@ mod tests {
         }
         let all = j.find(&Query::default(), None);
         assert_eq!(all.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![2, 3, 4]);
+        assert_eq!(j.get(3).map(|e| e.time_ms), Some(3));
+        assert!(j.get(1).is_none(), "dropped entries are gone");
     }
 
     #[test]
@@ -313,6 +359,24 @@ mod tests {
         assert!(!e.canonical_request.as_ref().unwrap().contains("secret"));
         assert_eq!(e.params.get(), "null");
         assert!(e.bytes() < 40 * 1024);
+    }
+
+    #[test]
+    fn a_short_answer_is_shared_with_the_response_and_a_long_one_cut() {
+        let short = bytes::Bytes::from(r#"{"Response":{"RequestId":"x"}}"#);
+        let e = Entry::new(Call {
+            answer: Some(short.clone()),
+            ..Call::default()
+        });
+        assert_eq!(e.answer.as_ref().map(|a| a.as_ptr()), Some(short.as_ptr()));
+        let long = bytes::Bytes::from(format!("{{\"x\":\"{}\"}}", "a".repeat(100_000)));
+        let e = Entry::new(Call {
+            answer: Some(long),
+            ..Call::default()
+        });
+        let kept = e.answer.unwrap();
+        assert!(kept.len() <= ANSWER_BYTES);
+        assert!(String::from_utf8_lossy(&kept).ends_with("…(+83656 bytes)"));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! credentials, the mode and `now`), so it is tested without a server.
 
 mod credentials;
+pub mod diagnose;
 pub mod legacy;
 pub mod tc3;
 
@@ -73,20 +74,25 @@ pub struct Caller {
 pub struct Computed {
     pub canonical_request: Option<String>,
     pub string_to_sign: Option<String>,
+    /// TC3: the signed headers as received (`name: value` lines).
+    pub signed_headers: Option<String>,
+    /// The likely cause, told from the request ([`diagnose`]).
+    pub cause: Option<String>,
 }
 
 /// A refusal, with what was computed when the signature itself failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
     pub error: ApiError,
-    pub computed: Computed,
+    /// Boxed: refusals are rare, and a large `Err` slows every verified call.
+    pub computed: Box<Computed>,
 }
 
 impl From<ApiError> for Refusal {
     fn from(error: ApiError) -> Self {
         Self {
             error,
-            computed: Computed::default(),
+            computed: Box::default(),
         }
     }
 }
@@ -219,13 +225,8 @@ fn verify_tc3(
     };
     let key = credentials.signing_key(credential, auth.date, auth.service);
 
-    // The host as received first; in verify mode also without its port (Node SDK).
-    let mut hosts = vec![parts.host];
-    if mode == Mode::Verify {
-        hosts.extend(strip_port(parts.host));
-    }
-    let mut first: Option<Computed> = None;
-    for host in hosts {
+    // The canonical request and string to sign of the call signed with `host`.
+    let compute = |host: &str| {
         let headers: Vec<(&str, &str)> = auth
             .signed_headers
             .iter()
@@ -240,20 +241,35 @@ fn verify_tc3(
             .collect();
         let canonical = tc3::canonical_request(parts.method, query, &headers, &payload_hash);
         let sts = tc3::string_to_sign(&ts.to_string(), auth.date, auth.service, &canonical);
-        if tc3::is_utc_date(ts, auth.date) && tc3::matches_keyed(&key, &sts, auth.signature) {
+        let ok = tc3::is_utc_date(ts, auth.date) && tc3::matches_keyed(&key, &sts, auth.signature);
+        (ok, canonical, sts)
+    };
+    // The host as received first; in verify mode also without its port (Node SDK).
+    let mut hosts = vec![parts.host];
+    if mode == Mode::Verify {
+        hosts.extend(strip_port(parts.host));
+    }
+    let mut first: Option<(String, String)> = None;
+    for host in hosts {
+        let (ok, canonical, sts) = compute(host);
+        if ok {
             return Ok(Caller {
                 secret_id: credential.secret_id.clone(),
                 account: credential.account.clone(),
             });
         }
-        first.get_or_insert(Computed {
-            canonical_request: Some(canonical),
-            string_to_sign: Some(sts),
-        });
+        first.get_or_insert((canonical, sts));
     }
+    let (canonical, sts) = first.unwrap_or_default();
+    let cause = diagnose::tc3_cause(parts, &auth, ts, now_secs, mode, |host| compute(host).0);
     Err(Refusal {
         error: ApiError::signature_failure(),
-        computed: first.unwrap_or_default(),
+        computed: Box::new(Computed {
+            canonical_request: Some(canonical),
+            string_to_sign: Some(sts),
+            signed_headers: Some(diagnose::signed_headers(parts, &auth.signed_headers)),
+            cause: Some(cause),
+        }),
     })
 }
 
@@ -301,12 +317,19 @@ fn verify_legacy(
             first.get_or_insert(sts);
         }
     }
+    let cause = diagnose::legacy_cause(parts, mode, |host| {
+        variants.iter().any(|variant| {
+            let sts = legacy::string_to_sign(parts.method, host, "/", parts.params, *variant);
+            legacy::matches(method, credential.secret_key.expose(), &sts, sent)
+        })
+    });
     Err(Refusal {
         error: ApiError::signature_failure(),
-        computed: Computed {
-            canonical_request: None,
+        computed: Box::new(Computed {
             string_to_sign: first,
-        },
+            cause: Some(cause),
+            ..Computed::default()
+        }),
     })
 }
 

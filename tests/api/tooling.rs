@@ -39,6 +39,11 @@ async fn the_journal_records_calls_with_outcomes_and_filters() {
     assert!(all[0]["latency_us"].is_u64());
     assert!(uuid::Uuid::parse_str(all[0]["request_id"].as_str().unwrap()).is_ok());
     assert_eq!(all[1]["code"], "ResourceNotFound");
+    let answer: Value = serde_json::from_str(all[1]["answer"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        answer["Response"]["Error"]["Code"], "ResourceNotFound",
+        "the answer body is kept"
+    );
     assert_eq!(all[2]["params"]["Filters"][0]["Values"][0], "x");
     let refused = &all[3];
     assert_eq!(refused["code"], "AuthFailure.SignatureFailure");
@@ -54,6 +59,16 @@ async fn the_journal_records_calls_with_outcomes_and_filters() {
             .as_str()
             .unwrap()
             .starts_with("TC3-HMAC-SHA256\n")
+    );
+    let signed = refused["signed_headers"].as_str().unwrap();
+    assert!(
+        signed.starts_with("content-type: application/json\nhost: 127.0.0.1:"),
+        "{signed}"
+    );
+    let cause = refused["cause"].as_str().unwrap();
+    assert!(
+        cause.contains(&format!("the secret key is not the one of `{ID}`")),
+        "{cause}"
     );
 
     let (_, some) = app

@@ -1,0 +1,256 @@
+//! A headless Chromium driven over W3C WebDriver (Debian's `chromedriver`), with the
+//! few commands the dashboard tests use: open a URL, find an element by CSS, type,
+//! click, read text, take a screenshot.
+//!
+//! The protocol is a handful of JSON requests, sent with reqwest (already a
+//! dependency). The WebDriver client crates pull a few hundred more crates into the
+//! lock file (fantoccini 0.22: the `webdriver` crate and ICU's segmenter data) for
+//! these same calls. `chromedriver` binds port 0 and is stopped on drop; every wait is
+//! a poll with a deadline.
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// The W3C element key.
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// How long any wait may take (a hang guard, far above what a step needs).
+pub const DEADLINE: Duration = Duration::from_secs(30);
+
+pub struct Browser {
+    driver: Child,
+    http: reqwest::Client,
+    /// `http://127.0.0.1:PORT/session/ID`
+    session: String,
+    _profile: tempfile::TempDir,
+}
+
+/// Installs chromium and chromedriver when missing (scripts/chromium.sh) and returns
+/// chromedriver's path.
+fn chromedriver() -> String {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/chromium.sh");
+    let out = std::process::Command::new("bash")
+        .arg(script)
+        .stderr(Stdio::inherit())
+        .output()
+        .expect("run scripts/chromium.sh");
+    assert!(
+        out.status.success(),
+        "scripts/chromium.sh failed (its output is above)"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    stdout
+        .lines()
+        .last()
+        .expect("chromium.sh names chromedriver")
+        .trim()
+        .to_string()
+}
+
+impl Browser {
+    /// A fresh headless browser (new profile, no network beyond loopback needed).
+    pub async fn start() -> Browser {
+        let mut driver = Command::new(chromedriver())
+            .arg("--port=0")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start chromedriver");
+        let mut lines = BufReader::new(driver.stdout.take().expect("stdout")).lines();
+        let mut errors = BufReader::new(driver.stderr.take().expect("stderr")).lines();
+        let port = tokio::time::timeout(DEADLINE, async {
+            let mut said = String::new();
+            while let Some(line) = lines.next_line().await.expect("read chromedriver") {
+                if let Some(rest) = line.split("started successfully on port ").nth(1) {
+                    return rest.trim_end_matches('.').parse::<u16>().expect("port");
+                }
+                said.push_str(&line);
+                said.push('\n');
+            }
+            while let Ok(Some(line)) = errors.next_line().await {
+                said.push_str(&line);
+                said.push('\n');
+            }
+            panic!("chromedriver stopped before it listened; it said:\n{said}");
+        })
+        .await
+        .expect("chromedriver did not start in time");
+        // Keep draining its output so it never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        tokio::spawn(async move { while let Ok(Some(_)) = errors.next_line().await {} });
+        let profile = tempfile::tempdir().expect("profile dir");
+        let args = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--window-size=1280,900",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .chain([format!("--user-data-dir={}", profile.path().display())])
+        .collect::<Vec<_>>();
+        let http = reqwest::Client::new();
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome", "goog:chromeOptions": {"args": args},
+        }}});
+        let base = format!("http://127.0.0.1:{port}");
+        let res: Value = http
+            .post(format!("{base}/session"))
+            .json(&caps)
+            .send()
+            .await
+            .expect("new session")
+            .json()
+            .await
+            .expect("new session answer");
+        let id = res["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {res}"))
+            .to_string();
+        Browser {
+            driver,
+            http,
+            session: format!("{base}/session/{id}"),
+            _profile: profile,
+        }
+    }
+
+    async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let mut req = self.http.request(method, format!("{}{path}", self.session));
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let res: Value = req
+            .send()
+            .await
+            .expect("webdriver call")
+            .json()
+            .await
+            .expect("webdriver answer");
+        res["value"].clone()
+    }
+
+    pub async fn goto(&self, url: &str) {
+        let v = self
+            .send(reqwest::Method::POST, "/url", Some(json!({"url": url})))
+            .await;
+        assert!(v.is_null(), "navigation to {url} failed: {v}");
+    }
+
+    /// The element matching `css`, waiting for it to appear.
+    pub async fn find(&self, css: &str) -> String {
+        let end = Instant::now() + DEADLINE;
+        loop {
+            let v = self
+                .send(
+                    reqwest::Method::POST,
+                    "/element",
+                    Some(json!({"using": "css selector", "value": css})),
+                )
+                .await;
+            if let Some(id) = v[ELEMENT_KEY].as_str() {
+                return id.to_string();
+            }
+            assert!(
+                Instant::now() < end,
+                "no element `{css}` within {DEADLINE:?}: {v}"
+            );
+            tokio::task::yield_now().await;
+        }
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        let id = self.find(css).await;
+        let v = self
+            .send(reqwest::Method::GET, &format!("/element/{id}/text"), None)
+            .await;
+        v.as_str().unwrap_or_default().to_string()
+    }
+
+    /// Waits until the text of `css` satisfies `want`; returns it.
+    pub async fn wait_text(&self, css: &str, want: impl Fn(&str) -> bool) -> String {
+        let end = Instant::now() + DEADLINE;
+        loop {
+            let text = self.text(css).await;
+            if want(&text) {
+                return text;
+            }
+            assert!(
+                Instant::now() < end,
+                "`{css}` never showed what was wanted; it shows:\n{text}"
+            );
+            tokio::task::yield_now().await;
+        }
+    }
+
+    pub async fn click(&self, css: &str) {
+        let id = self.find(css).await;
+        let v = self
+            .send(
+                reqwest::Method::POST,
+                &format!("/element/{id}/click"),
+                Some(json!({})),
+            )
+            .await;
+        assert!(v.is_null(), "click on `{css}` failed: {v}");
+    }
+
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let id = self.find(css).await;
+        self.send(
+            reqwest::Method::POST,
+            &format!("/element/{id}/clear"),
+            Some(json!({})),
+        )
+        .await;
+        let v = self
+            .send(
+                reqwest::Method::POST,
+                &format!("/element/{id}/value"),
+                Some(json!({"text": text})),
+            )
+            .await;
+        assert!(v.is_null(), "typing into `{css}` failed: {v}");
+    }
+
+    /// The page's title once it is `want` (after a form posts and redirects).
+    pub async fn wait_title(&self, want: &str) {
+        let end = Instant::now() + DEADLINE;
+        loop {
+            let v = self.send(reqwest::Method::GET, "/title", None).await;
+            if v.as_str().is_some_and(|t| t.starts_with(want)) {
+                return;
+            }
+            assert!(
+                Instant::now() < end,
+                "the page title stayed {v}, not `{want}…`"
+            );
+            tokio::task::yield_now().await;
+        }
+    }
+
+    /// A PNG of the viewport.
+    pub async fn screenshot(&self) -> Vec<u8> {
+        let v = self.send(reqwest::Method::GET, "/screenshot", None).await;
+        base64::engine::general_purpose::STANDARD
+            .decode(v.as_str().expect("screenshot data"))
+            .expect("screenshot base64")
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.http.delete(&self.session).send().await;
+        let _ = self.driver.kill().await;
+    }
+}

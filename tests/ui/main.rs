@@ -179,6 +179,26 @@ async fn the_clock_buttons_freeze_and_move_the_clock() {
     browser.close().await;
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn the_clock_page_works_from_the_keyboard_alone() {
+    let emu = emulator();
+    emu.state().clock.set_frozen(true);
+    let before = emu.state().clock.now_ms();
+    let browser = Browser::start().await;
+    browser.goto(&page(&emu, "/clock")).await;
+    // The first Tab reaches the skip link.
+    browser.keys("body", webdriver::TAB).await;
+    assert_eq!(browser.focused_text().await, "Skip to content");
+    // Typing a number and Enter submits the form with its first button, Advance.
+    browser.type_into("#advance", "120").await;
+    browser.keys("#advance", webdriver::ENTER).await;
+    browser
+        .wait_text("#now", |t| t == tcss_time(before + 120_000))
+        .await;
+    assert_eq!(emu.state().clock.now_ms() - before, 120_000);
+    browser.close().await;
+}
+
 fn tcss_time(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .unwrap()

@@ -19,6 +19,10 @@ use tokio::process::{Child, Command};
 /// The W3C element key.
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
+/// WebDriver's Enter and Tab keys.
+pub const ENTER: &str = "\u{E007}";
+pub const TAB: &str = "\u{E004}";
+
 /// How long any wait may take (a hang guard, far above what a step needs).
 pub const DEADLINE: Duration = Duration::from_secs(30);
 
@@ -52,38 +56,63 @@ fn chromedriver() -> String {
         .to_string()
 }
 
+/// Starts chromedriver on a port of its choosing; `(process, port)`, or what it said
+/// before it stopped.
+async fn spawn_driver(path: &str) -> Result<(Child, u16), String> {
+    let mut driver = Command::new(path)
+        .arg("--port=0")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| format!("cannot run {path}: {e}"))?;
+    let mut lines = BufReader::new(driver.stdout.take().expect("stdout")).lines();
+    let mut errors = BufReader::new(driver.stderr.take().expect("stderr")).lines();
+    let port = tokio::time::timeout(DEADLINE, async {
+        let mut said = String::new();
+        while let Ok(Some(line)) = lines.next_line().await {
+            if let Some(rest) = line.split("started successfully on port ").nth(1) {
+                return rest
+                    .trim_end_matches('.')
+                    .parse::<u16>()
+                    .map_err(|e| e.to_string());
+            }
+            said.push_str(&line);
+            said.push('\n');
+        }
+        while let Ok(Some(line)) = errors.next_line().await {
+            said.push_str(&line);
+            said.push('\n');
+        }
+        Err(format!(
+            "chromedriver stopped before it listened; it said:\n{said}"
+        ))
+    })
+    .await
+    .map_err(|_| format!("chromedriver did not listen within {DEADLINE:?}"))??;
+    // Keep draining its output so it never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    tokio::spawn(async move { while let Ok(Some(_)) = errors.next_line().await {} });
+    Ok((driver, port))
+}
+
 impl Browser {
     /// A fresh headless browser (new profile, no network beyond loopback needed).
     pub async fn start() -> Browser {
-        let mut driver = Command::new(chromedriver())
-            .arg("--port=0")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("start chromedriver");
-        let mut lines = BufReader::new(driver.stdout.take().expect("stdout")).lines();
-        let mut errors = BufReader::new(driver.stderr.take().expect("stderr")).lines();
-        let port = tokio::time::timeout(DEADLINE, async {
-            let mut said = String::new();
-            while let Some(line) = lines.next_line().await.expect("read chromedriver") {
-                if let Some(rest) = line.split("started successfully on port ").nth(1) {
-                    return rest.trim_end_matches('.').parse::<u16>().expect("port");
-                }
-                said.push_str(&line);
-                said.push('\n');
+        let path = chromedriver();
+        // A chromedriver that exits before it listens (seen once on a loaded machine)
+        // is started again, at most three times in all; what it said is kept.
+        let mut said = Vec::new();
+        let (driver, port) = loop {
+            match spawn_driver(&path).await {
+                Ok(started) => break started,
+                Err(why) if said.len() < 2 => said.push(why),
+                Err(why) => panic!(
+                    "chromedriver did not start three times:\n{}\n{why}",
+                    said.join("\n")
+                ),
             }
-            while let Ok(Some(line)) = errors.next_line().await {
-                said.push_str(&line);
-                said.push('\n');
-            }
-            panic!("chromedriver stopped before it listened; it said:\n{said}");
-        })
-        .await
-        .expect("chromedriver did not start in time");
-        // Keep draining its output so it never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        tokio::spawn(async move { while let Ok(Some(_)) = errors.next_line().await {} });
+        };
         let profile = tempfile::tempdir().expect("profile dir");
         let args = [
             "--headless",
@@ -223,6 +252,35 @@ impl Browser {
             )
             .await;
         assert!(v.is_null(), "typing into `{css}` failed: {v}");
+    }
+
+    /// Sends keys to the element matching `css` as typed (WebDriver key codes:
+    /// [`ENTER`]), without clearing it.
+    pub async fn keys(&self, css: &str, keys: &str) {
+        let id = self.find(css).await;
+        let v = self
+            .send(
+                reqwest::Method::POST,
+                &format!("/element/{id}/value"),
+                Some(json!({"text": keys})),
+            )
+            .await;
+        assert!(v.is_null(), "keys to `{css}` failed: {v}");
+    }
+
+    /// The text of the element that has the focus.
+    pub async fn focused_text(&self) -> String {
+        let v = self
+            .send(reqwest::Method::GET, "/element/active", None)
+            .await;
+        let id = v[ELEMENT_KEY]
+            .as_str()
+            .expect("a focused element")
+            .to_string();
+        let v = self
+            .send(reqwest::Method::GET, &format!("/element/{id}/text"), None)
+            .await;
+        v.as_str().unwrap_or_default().to_string()
     }
 
     /// The page's title once it is `want` (after a form posts and redirects).

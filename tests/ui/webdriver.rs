@@ -59,7 +59,10 @@ fn chromedriver() -> String {
 /// Starts chromedriver on a port of its choosing; `(process, port)`, or what it said
 /// before it stopped.
 async fn spawn_driver(path: &str) -> Result<(Child, u16), String> {
-    let mut driver = Command::new(path)
+    let mut driver = Command::new(path);
+    // Its own process group, so that the browsers it starts go with it (see `Drop`).
+    driver.process_group(0);
+    let mut driver = driver
         .arg("--port=0")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -307,8 +310,22 @@ impl Browser {
             .expect("screenshot base64")
     }
 
-    pub async fn close(mut self) {
+    /// Ends the session (the browser quits), then chromedriver's process group goes.
+    pub async fn close(self) {
         let _ = self.http.delete(&self.session).send().await;
-        let _ = self.driver.kill().await;
+    }
+}
+
+/// A test that fails mid-way drops its browser without `close`: chromedriver's whole
+/// process group (chromedriver, Chromium and its helpers) is killed, so nothing is left
+/// running.
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if let Some(pid) = self.driver.id() {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", "--", &format!("-{pid}")])
+                .stderr(Stdio::null())
+                .status();
+        }
     }
 }

@@ -215,6 +215,15 @@ pub fn new_record(env: &Env, res: &Resource) -> Result<Record, ApiError> {
     })
 }
 
+/// The account's record of a one-per-account resource (a settings document), or a
+/// new one when nothing was put yet.
+pub fn singleton(env: &Env, res: &Resource) -> Result<Record, ApiError> {
+    match env.store.record(res.name, &env.account, "default")? {
+        Some(r) => Ok(r),
+        None => new_record(env, res),
+    }
+}
+
 /// 8 lower-case letters and digits, the same for the same collection, account and
 /// number: identifiers a test can predict.
 fn code(collection: &str, account: &str, n: i64) -> String {
@@ -432,10 +441,7 @@ fn put_setting(
     from: Option<&str>,
     params: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
-    let mut record = match env.store.record(res.name, &env.account, "default")? {
-        Some(r) => r,
-        None => new_record(env, res)?,
-    };
+    let mut record = singleton(env, res)?;
     record.fields.extend(fields_from(res, params, from));
     save(env, std::slice::from_ref(&record))?;
     Ok(Map::new())

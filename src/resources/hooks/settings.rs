@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::super::engine::{new_record, save};
+use super::super::engine::{save, singleton};
 use super::super::{Env, Resource};
 use super::fields;
 use crate::error::ApiError;
@@ -51,10 +51,7 @@ fn merge(
             _ => items.push(Value::Object(change.clone())),
         }
     }
-    let mut record = match env.store.record(res.name, &env.account, "default")? {
-        Some(r) => r,
-        None => new_record(env, res)?,
-    };
+    let mut record = singleton(env, res)?;
     record.fields.insert(field.into(), Value::Array(items));
     save(env, std::slice::from_ref(&record))?;
     Ok(Map::new())
@@ -185,10 +182,7 @@ pub fn timeout_put(
     res: &'static Resource,
     params: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
-    let mut record = match env.store.record(res.name, &env.account, "default")? {
-        Some(r) => r,
-        None => new_record(env, res)?,
-    };
+    let mut record = singleton(env, res)?;
     let timeouts = record
         .fields
         .entry(TIMEOUTS)

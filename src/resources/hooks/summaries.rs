@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::super::engine::{load, new_record, save, settle, transition};
+use super::super::engine::{load, save, settle, singleton, transition};
 use super::super::{Env, Resource, field, resource};
 use super::{datetime, fields};
 use crate::error::ApiError;
@@ -192,10 +192,7 @@ pub fn modify_asset(
     res: &'static Resource,
     _: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
-    let mut sync = match env.store.record(res.name, &env.account, "default")? {
-        Some(r) => r,
-        None => new_record(env, res)?,
-    };
+    let mut sync = singleton(env, res)?;
     settle(&mut sync.fields, env.now_ms);
     let task = num(&sync.fields, "TaskId") + 1;
     let done = env.now_ms + env.task_ms;

@@ -2,7 +2,7 @@
 //! load and soak, what large requests make the process keep. See each module's
 //! documentation.
 //!
-//! Runs in the normal `cargo test`: about 110 s (debug build, two cores shared with other
+//! Runs in the normal `cargo test`: 110 to 180 s here (debug build, two cores shared with other
 //! work; the memory tests send some 200 MB to the real binary).
 //! Knobs, all opt-in:
 //! - `TCSS_SOAK_SECS=300 cargo test --test reliability soak -- --nocapture`: the long

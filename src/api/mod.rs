@@ -2,7 +2,10 @@
 //!
 //! Order of checks: method → size → parsing → Action/Version present → version known
 //! → action known → signature → rate limit → parameters against the spec → injected
-//! faults → stubs → action. Every call is logged, counted and journaled.
+//! faults → stubs → action. Every call is logged, counted and journaled. A JSON body's
+//! syntax is checked with the parsing, but its values are built (and journaled) only
+//! once the signature is verified: an unsigned caller cannot make the emulator hold
+//! more than its bytes.
 
 pub mod envelope;
 pub mod form;

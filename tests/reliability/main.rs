@@ -1,7 +1,9 @@
 //! Reliability: malformed input, resource limits and stalled clients, crash safety,
-//! load and soak. See each module's documentation.
+//! load and soak, what large requests make the process keep. See each module's
+//! documentation.
 //!
-//! Runs in the normal `cargo test` in about a minute (debug build, two shared cores).
+//! Runs in the normal `cargo test` in one to three minutes (debug build, two shared cores; the
+//! memory tests send some 200 MB to the real binary).
 //! Knobs, all opt-in:
 //! - `TCSS_SOAK_SECS=300 cargo test --test reliability soak -- --nocapture`: the long
 //!   soak (default 10 s);

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::{AdminError, run};
 use crate::app::AppState;
-use crate::resources::{self, catalog::RESOURCES};
+use crate::resources::{self, catalog};
 use crate::store::Record;
 
 /// A record as the admin routes and the state export show it: its fields, with
@@ -26,8 +26,7 @@ pub fn record_json(r: &Record) -> Value {
 pub async fn list_resources(State(app): State<AppState>) -> Result<Json<Value>, AdminError> {
     let store = app.store.clone();
     let counts = run(move || store.record_counts()).await?;
-    let list: Vec<Value> = RESOURCES
-        .iter()
+    let list: Vec<Value> = catalog::all()
         .map(|r| {
             let count = counts
                 .iter()

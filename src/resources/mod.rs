@@ -1,4 +1,4 @@
-//! The resource model: TCSS's resources declared as data ([`catalog::RESOURCES`]),
+//! The resource model: TCSS's resources declared as data ([`catalog`]),
 //! the way Smithy resource shapes bind lifecycle operations to a resource with
 //! identifiers, and one engine ([`engine`]) that implements each kind of binding once
 //! over the spec's types. Behaviour no binding expresses (an install state machine, a
@@ -195,8 +195,7 @@ pub fn bound(action: &str) -> Option<(&'static Resource, &'static Bind)> {
         OnceLock::new();
     INDEX
         .get_or_init(|| {
-            catalog::RESOURCES
-                .iter()
+            catalog::all()
                 .flat_map(|r| r.bind.iter().map(move |b| (b.action(), (r, b))))
                 .collect()
         })
@@ -206,7 +205,7 @@ pub fn bound(action: &str) -> Option<(&'static Resource, &'static Bind)> {
 
 /// The resource whose collection is `name`.
 pub fn resource(name: &str) -> Option<&'static Resource> {
-    catalog::RESOURCES.iter().find(|r| r.name == name)
+    catalog::all().find(|r| r.name == name)
 }
 
 /// The object type named `name` (the catalog is tested against the spec, so a miss

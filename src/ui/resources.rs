@@ -11,7 +11,7 @@ use serde::Deserialize;
 use super::{BASE, layout, message_page, see_other};
 use crate::admin::{AdminError, run};
 use crate::app::AppState;
-use crate::resources::{self, catalog::RESOURCES};
+use crate::resources::{self, catalog};
 
 /// The registry images, which the store keeps apart from the other collections.
 const IMAGES: &str = "images";
@@ -52,7 +52,7 @@ async fn page(app: &AppState, loaded: Option<Result<usize, AdminError>>) -> Resp
                         td { a href={ (BASE) "/resources/" (IMAGES) } { (IMAGES) } }
                         td { "Id" } td.num { (images) }
                     }
-                    @for r in RESOURCES {
+                    @for r in catalog::all() {
                         tr {
                             td { a href={ (BASE) "/resources/" (r.name) } { (r.name) } }
                             td { (r.id.member().unwrap_or("-")) } td.num { (count(r.name)) }

@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 
 use super::super::engine::{load, save, settle, singleton, transition};
 use super::super::{Env, Resource, field, resource};
+use super::series::{num, text};
 use super::{datetime, fields};
 use crate::error::ApiError;
 use crate::store::Record;
@@ -17,18 +18,6 @@ fn all(env: &Env, name: &str) -> Result<Vec<Record>, ApiError> {
     match resource(name) {
         Some(res) => load(env, res),
         None => Ok(Vec::new()),
-    }
-}
-
-fn text<'a>(r: &'a Map<String, Value>, name: &str) -> &'a str {
-    field(r, name).and_then(Value::as_str).unwrap_or("")
-}
-
-fn num(r: &Map<String, Value>, name: &str) -> i64 {
-    match field(r, name) {
-        Some(Value::Number(n)) => n.as_i64().unwrap_or(0),
-        Some(Value::String(s)) => s.parse().unwrap_or(0),
-        _ => 0,
     }
 }
 

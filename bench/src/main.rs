@@ -25,11 +25,12 @@
 //! Subcommands: `run` (everything), `ceiling` (the minimal server), `load` (the load
 //! generator: keep-alive connections, a pool of pre-signed requests), `validate`
 //! (the spec-validation micro-benchmark alone), `dashboard` (the Requests page with a
-//! full journal), `records` (print the seeded records).
+//! full journal), `lists` (a filtered list over 100k seeded hosts), `records` (print the seeded records).
 
 mod ceiling;
 mod client;
 mod dashboard;
+mod lists;
 mod load;
 mod microbench;
 mod procs;
@@ -66,6 +67,8 @@ enum Command {
     Validate(microbench::ValidateArgs),
     /// The dashboard's Requests page with a full journal (1,000 calls).
     Dashboard(dashboard::DashboardArgs),
+    /// A list with three filters, sorted, paged, over N seeded hosts.
+    Lists(lists::ListsArgs),
     /// Print a fixture document of generated records (the ones `run` seeds).
     Records(records::RecordsArgs),
 }
@@ -78,6 +81,7 @@ fn main() -> ExitCode {
         Command::Load(args) => load::main(&args),
         Command::Validate(args) => microbench::main(&args),
         Command::Dashboard(args) => dashboard::main(&args),
+        Command::Lists(args) => lists::main(&args),
         Command::Records(args) => records::main(&args),
     };
     match result {

@@ -113,26 +113,46 @@ pub fn item_type(action: &'static Action, items: &str) -> &'static spec::Object 
     member_object(object_of(action.output), items).unwrap_or(object(""))
 }
 
-/// `account`'s records of `res` that a list request selects by the resource's links
-/// (`ImageID` of an image's components), settled.
+/// The identifiers a list request names for the resource's links (`ImageID` of an
+/// image's components): `(link, wanted)`.
+pub fn link_filters(res: &Resource, params: &Map<String, Value>) -> Vec<(&'static str, String)> {
+    res.links
+        .iter()
+        .filter_map(|link| {
+            params
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(link))
+                .and_then(|(_, v)| id_text(v))
+                .map(|wanted| (*link, wanted))
+        })
+        .collect()
+}
+
+/// `account`'s records of `res` that a list request selects by the resource's links,
+/// settled.
 pub fn linked(
     env: &Env,
     res: &Resource,
     params: &Map<String, Value>,
 ) -> Result<Vec<Record>, ApiError> {
     let mut records = load(env, res)?;
-    for link in res.links {
-        let wanted = params
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(link))
-            .and_then(|(_, v)| id_text(v));
-        if let Some(wanted) = wanted {
-            records.retain(|r| {
-                super::field(&r.fields, link).and_then(id_text).as_deref() == Some(&wanted)
-            });
-        }
+    for (link, wanted) in link_filters(res, params) {
+        records.retain(|r| {
+            super::field(&r.fields, link).and_then(id_text).as_deref() == Some(&wanted)
+        });
     }
     Ok(records)
+}
+
+/// When the next pending change of `fields` is due after `now_ms`, if any.
+fn next_pending(fields: &Map<String, Value>, now_ms: i64) -> Option<i64> {
+    fields
+        .get(PENDING)?
+        .as_array()?
+        .iter()
+        .filter_map(|c| c.get("at").and_then(Value::as_i64))
+        .filter(|at| *at > now_ms)
+        .min()
 }
 
 /// `account`'s records of `res`, settled at the call's "now".
@@ -281,16 +301,27 @@ fn list(
     params: &Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
     let item = item_type(action, items);
-    let shown = linked(env, res, params)?
-        .iter()
-        .map(|r| project(&r.fields, item))
-        .collect();
-    let (page, n) = query::run(res, action, item, shown, params)?;
+    let plan = query::plan(res, action, item, params)?;
+    let view = env
+        .store
+        .columns(res.name, &env.account, env.now_ms, &|fields, now| {
+            settle(fields, now);
+            next_pending(fields, now)
+        })?;
+    let (rows, n) = query::select_columns(&plan, item, &view, &link_filters(res, params), params)?;
+    let mut page = Vec::with_capacity(rows.len());
+    for row in rows {
+        let Some(id) = view.ids.get(row) else {
+            continue;
+        };
+        // Gone since the view was read (a concurrent delete): left out.
+        if let Some(mut record) = env.store.record(res.name, &env.account, id)? {
+            settle(&mut record.fields, env.now_ms);
+            page.push(Value::Object(project(&record.fields, item)));
+        }
+    }
     let mut out = Map::new();
-    out.insert(
-        items.into(),
-        Value::Array(page.into_iter().map(Value::Object).collect()),
-    );
+    out.insert(items.into(), Value::Array(page));
     out.insert(total.into(), Value::from(n));
     Ok(out)
 }

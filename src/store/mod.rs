@@ -6,6 +6,7 @@
 //! statement is short, and callers in async code go through `spawn_blocking`.
 
 mod batch;
+pub mod columns;
 mod document;
 pub mod fixtures;
 mod images;
@@ -47,6 +48,8 @@ pub struct Store {
     maybe_scanning: std::sync::atomic::AtomicBool,
     /// Renders the `detail` column of every record written (none: left NULL).
     renderer: Option<Renderer>,
+    /// Column views of collections, for lists (`columns.rs`).
+    views: columns::Views,
 }
 
 impl std::fmt::Debug for Store {
@@ -96,6 +99,7 @@ impl Store {
             conn: Mutex::new(conn),
             maybe_scanning: std::sync::atomic::AtomicBool::new(true),
             renderer: None,
+            views: columns::Views::default(),
         };
         store.refresh_scanning()?;
         Ok(store)

@@ -287,32 +287,52 @@ fn value_matches(have: &str, want: &str, exact: bool) -> bool {
     if exact {
         have == want_norm
     } else {
-        have.to_lowercase().contains(&want_norm.to_lowercase())
+        contains_ignoring_case(have, want_norm)
     }
+}
+
+/// Whether `have` contains `want`, ignoring case (ASCII without allocating).
+fn contains_ignoring_case(have: &str, want: &str) -> bool {
+    if have.is_ascii() && want.is_ascii() {
+        let (h, w) = (have.as_bytes(), want.as_bytes());
+        w.is_empty() || h.windows(w.len()).any(|win| win.eq_ignore_ascii_case(w))
+    } else {
+        have.to_lowercase().contains(&want.to_lowercase())
+    }
+}
+
+/// Whether a field's value (absent: `None`) passes one filter.
+pub fn matches_filter(value: Option<&Value>, f: &AssetFilter) -> bool {
+    if f.values.is_empty() {
+        return true;
+    }
+    let have = texts(value);
+    f.values.iter().any(|want| {
+        have.iter()
+            .any(|h| value_matches(h, want, f.exact_match.unwrap_or(false)))
+    })
 }
 
 /// Whether `item` passes every filter.
 pub fn passes(item: &Map<String, Value>, filters: &[AssetFilter]) -> bool {
-    filters.iter().all(|f| {
-        let have = texts(item.get(&f.name));
-        f.values.is_empty()
-            || f.values.iter().any(|want| {
-                have.iter()
-                    .any(|h| value_matches(h, want, f.exact_match.unwrap_or(false)))
-            })
-    })
+    filters.iter().all(|f| matches_filter(item.get(&f.name), f))
+}
+
+/// How two values of a field sort: numbers by value, anything else by its text.
+pub fn compare(a: Option<&Value>, b: Option<&Value>) -> std::cmp::Ordering {
+    match (a, b) {
+        (Some(Value::Number(x)), Some(Value::Number(y))) => x
+            .as_f64()
+            .partial_cmp(&y.as_f64())
+            .unwrap_or(std::cmp::Ordering::Equal),
+        (x, y) => texts(x).cmp(&texts(y)),
+    }
 }
 
 /// Sorts by `field` (numbers by value, text by bytes), then keeps the given order.
 pub fn sort_by(items: &mut [Map<String, Value>], field: &str, descending: bool) {
     items.sort_by(|a, b| {
-        let ord = match (a.get(field), b.get(field)) {
-            (Some(Value::Number(x)), Some(Value::Number(y))) => x
-                .as_f64()
-                .partial_cmp(&y.as_f64())
-                .unwrap_or(std::cmp::Ordering::Equal),
-            (x, y) => texts(x).cmp(&texts(y)),
-        };
+        let ord = compare(a.get(field), b.get(field));
         if descending { ord.reverse() } else { ord }
     });
 }

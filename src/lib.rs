@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod admin;
+pub mod answer;
 pub mod api;
 pub mod app;
 pub mod clock;

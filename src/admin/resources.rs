@@ -25,13 +25,17 @@ pub fn record_json(r: &Record) -> Value {
 /// is shown as, the actions bound to it and how many records it holds.
 pub async fn list_resources(State(app): State<AppState>) -> Result<Json<Value>, AdminError> {
     let store = app.store.clone();
-    let counts = run(move || store.record_counts()).await?;
+    let (counts, images) = run(move || Ok((store.record_counts()?, store.count_images()?))).await?;
     let list: Vec<Value> = catalog::all()
         .map(|r| {
-            let count = counts
-                .iter()
-                .find(|(name, _)| name == r.name)
-                .map_or(0, |(_, n)| *n);
+            let count = if r.name == resources::IMAGES {
+                images
+            } else {
+                counts
+                    .iter()
+                    .find(|(name, _)| name == r.name)
+                    .map_or(0, |(_, n)| *n)
+            };
             json!({
                 "name": r.name,
                 "id": r.id.member(),
@@ -58,6 +62,18 @@ fn collection(name: &str) -> Result<&'static resources::Resource, AdminError> {
     })
 }
 
+fn no_record(name: &str, id: &str) -> AdminError {
+    AdminError::not_found_message(&format!("no record `{id}` in `{name}`"))
+}
+
+/// A registry image's `Id` (a record of another form names none).
+fn image_id(raw: &str) -> Result<i64, AdminError> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|&id| id >= 0)
+        .ok_or_else(|| AdminError::bad_request("the Id must be a non-negative integer"))
+}
+
 /// `GET /_emulator/resources/{name}[?account=]`: the collection's records.
 pub async fn list_records(
     State(app): State<AppState>,
@@ -66,13 +82,23 @@ pub async fn list_records(
 ) -> Result<Json<Value>, AdminError> {
     let res = collection(&name)?;
     let store = app.store.clone();
-    let records = run(move || store.all_records()).await?;
-    let items: Vec<Value> = records
-        .iter()
-        .filter(|r| r.collection == res.name)
-        .filter(|r| which.account.as_deref().is_none_or(|a| a == r.account))
-        .map(record_json)
-        .collect();
+    let account = which.account;
+    let items: Vec<Value> = if res.name == resources::IMAGES {
+        let images = run(move || store.list_images()).await?;
+        images
+            .iter()
+            .filter(|r| account.as_deref().is_none_or(|a| a == r.account))
+            .map(|r| {
+                let mut v = crate::store::fixtures::image_json(r);
+                v["Account"] = json!(r.account);
+                v
+            })
+            .collect()
+    } else {
+        let name = res.name;
+        let records = run(move || store.collection_records(name, account.as_deref())).await?;
+        records.iter().map(record_json).collect()
+    };
     Ok(Json(json!({ "name": res.name, "records": items })))
 }
 
@@ -88,11 +114,16 @@ pub async fn get_record(
         .unwrap_or_else(|| crate::signature::DEFAULT_ACCOUNT.to_string());
     let store = app.store.clone();
     let key = id.clone();
+    if res.name == resources::IMAGES {
+        let n = image_id(&id)?;
+        return match run(move || store.get_image(n)).await? {
+            Some(r) if r.account == account => Ok(Json(crate::store::fixtures::image_json(&r))),
+            _ => Err(no_record(&name, &id)),
+        };
+    }
     match run(move || store.record(res.name, &account, &key)).await? {
         Some(r) => Ok(Json(record_json(&r))),
-        None => Err(AdminError::not_found_message(&format!(
-            "no record `{id}` in `{name}`"
-        ))),
+        None => Err(no_record(&name, &id)),
     }
 }
 
@@ -108,10 +139,20 @@ pub async fn delete_record(
         .unwrap_or_else(|| crate::signature::DEFAULT_ACCOUNT.to_string());
     let store = app.store.clone();
     let key = id.clone();
+    if res.name == resources::IMAGES {
+        let n = image_id(&id)?;
+        let deleted = run(move || match store.get_image(n)? {
+            Some(r) if r.account == account => store.delete_image(n),
+            _ => Ok(false),
+        })
+        .await?;
+        return match deleted {
+            true => Ok(StatusCode::NO_CONTENT),
+            false => Err(no_record(&name, &id)),
+        };
+    }
     match run(move || store.delete_records(res.name, &account, &[key])).await? {
-        0 => Err(AdminError::not_found_message(&format!(
-            "no record `{id}` in `{name}`"
-        ))),
+        0 => Err(no_record(&name, &id)),
         _ => Ok(StatusCode::NO_CONTENT),
     }
 }

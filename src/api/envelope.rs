@@ -15,14 +15,7 @@ use crate::error::{ApiError, Language};
 pub const EMULATOR_HEADER: &str = "x-tcss-emulator";
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// What a successful call answers: the content of `Response` without `RequestId`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Answer {
-    /// The fields, shaped to the action's response schema.
-    Fields(Map<String, Value>),
-    /// The same, already encoded: the text of a JSON object (a pre-rendered record).
-    Rendered(String),
-}
+pub use crate::answer::Answer;
 
 /// One API answer.
 #[derive(Debug)]

@@ -434,11 +434,31 @@ async fn run(
     if let Some(reply) = app.stubs.take(action.name, &params) {
         return reply.into_result();
     }
-    let ctx = actions::registry::Ctx {
-        app,
-        caller: &caller,
+    let env = crate::resources::Env {
+        store: app.store.clone(),
+        account: caller.account.clone(),
         now_ms: app.clock.now_ms(),
-        host: incoming.header("host").ok().flatten(),
+        base_url: base_url(incoming.header("host").ok().flatten()),
+        task_ms: millis(app.task_duration),
+        scan_ms: millis(app.scan_duration).max(1),
+        exports: app.exports.clone(),
     };
-    actions::dispatch(&ctx, svc, action, params).await
+    actions::dispatch(env, svc, action, params).await
+}
+
+/// A duration in milliseconds, as the model counts time.
+fn millis(d: std::time::Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// `http://host:port` as the client reached us (tccli sends the scheme already): the
+/// base of download URLs.
+fn base_url(host: Option<&str>) -> String {
+    match host {
+        Some(h) if h.starts_with("http://") || h.starts_with("https://") => {
+            h.trim_end_matches('/').to_string()
+        }
+        Some(h) if !h.is_empty() => format!("http://{h}"),
+        _ => "http://127.0.0.1".to_string(),
+    }
 }

@@ -8,7 +8,7 @@
 use serde_json::{Map, Value};
 
 use super::{Bind, Env, Id, Resource, known_member, member_object, object, project, query};
-use crate::actions::registry::Ctx;
+use crate::answer::Answer;
 use crate::error::ApiError;
 use crate::spec::{self, Action};
 use crate::store::Record;
@@ -16,33 +16,46 @@ use crate::store::Record;
 /// The record key holding pending changes: `[{"at": ms, "set": {...}}]`.
 pub const PENDING: &str = "__pending";
 
-/// Runs `action`, bound to `res` by `bind`, with validated `params`; the answer's
-/// fields (the caller shapes them to the response schema).
+/// Runs `action`, bound to `res` by `bind`, with validated `params`; the answer
+/// shaped to the response schema (or pre-rendered). Runs on the caller's thread
+/// when the store is free (a hand-off to the blocking pool costs more than a short
+/// lookup), else on the blocking pool, so a long admin write cannot stall the async
+/// threads.
 pub async fn call(
-    ctx: &Ctx<'_>,
+    env: Env,
     res: &'static Resource,
     bind: &'static Bind,
     action: &'static Action,
     params: Map<String, Value>,
-) -> Result<Map<String, Value>, ApiError> {
-    let env = Env {
-        store: ctx.app.store.clone(),
-        account: ctx.caller.account.clone(),
-        now_ms: ctx.now_ms,
-        base_url: ctx.base_url(),
-        task_ms: i64::try_from(ctx.app.task_duration.as_millis()).unwrap_or(i64::MAX),
-        exports: ctx.app.exports.clone(),
-    };
+) -> Result<Answer, ApiError> {
     if env.store.is_free() {
-        return run(&env, res, bind, action, params);
+        return answer(&env, res, bind, action, params);
     }
-    match tokio::task::spawn_blocking(move || run(&env, res, bind, action, params)).await {
+    match tokio::task::spawn_blocking(move || answer(&env, res, bind, action, params)).await {
         Ok(result) => result,
         Err(e) => {
             tracing::error!(error = %e, "resource task failed");
             Err(ApiError::internal())
         }
     }
+}
+
+fn answer(
+    env: &Env,
+    res: &'static Resource,
+    bind: &'static Bind,
+    action: &'static Action,
+    params: Map<String, Value>,
+) -> Result<Answer, ApiError> {
+    if let Bind::Rendered { hook, .. } = bind {
+        return hook(env, res, params);
+    }
+    let raw = run(env, res, bind, action, params)?;
+    Ok(Answer::Fields(crate::answer::shaped(
+        spec::tcss(),
+        action,
+        &raw,
+    )))
 }
 
 fn run(
@@ -63,6 +76,8 @@ fn run(
         Bind::Put { from, .. } => put_setting(env, res, from, params),
         Bind::Export { list, .. } => super::export::export(env, res, action, list, params),
         Bind::Hook { hook, .. } => hook(env, res, params),
+        // Answered before shaping, in `answer`.
+        Bind::Rendered { .. } => Err(ApiError::internal()),
     }
 }
 

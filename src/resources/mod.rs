@@ -26,6 +26,10 @@ use serde_json::{Map, Value};
 use crate::spec::{self, Kind, Object};
 use crate::store::Store;
 
+/// The collection kept in the store's `images` table (registry images, with their
+/// pre-rendered Detail answers) rather than in `records`.
+pub const IMAGES: &str = "images";
+
 /// What a bound action works with: a narrow view of the emulator, cheap to move to a
 /// blocking thread.
 #[derive(Debug, Clone)]
@@ -39,6 +43,8 @@ pub struct Env {
     pub base_url: String,
     /// How long asynchronous work (installs, switches, refresh tasks) takes.
     pub task_ms: i64,
+    /// How long a registry-image scan takes (`--scan-duration`).
+    pub scan_ms: i64,
     /// Where export files are kept.
     pub exports: Arc<crate::exports::Exports>,
 }
@@ -74,6 +80,14 @@ pub type Hook = fn(
     &'static Resource,
     Map<String, Value>,
 ) -> Result<Map<String, Value>, crate::error::ApiError>;
+
+/// A hand-written operation that answers already shaped, or pre-rendered (the
+/// registry-image Detail: see the README's state model).
+pub type RenderedHook = fn(
+    &Env,
+    &'static Resource,
+    Map<String, Value>,
+) -> Result<crate::answer::Answer, crate::error::ApiError>;
 
 /// How one action is bound to a resource.
 #[derive(Debug, Clone, Copy)]
@@ -135,6 +149,11 @@ pub enum Bind {
     },
     /// Behaviour no binding expresses.
     Hook { action: &'static str, hook: Hook },
+    /// The same, answering shaped or pre-rendered text itself.
+    Rendered {
+        action: &'static str,
+        hook: RenderedHook,
+    },
 }
 
 impl Bind {
@@ -149,7 +168,8 @@ impl Bind {
             | Self::Get { action }
             | Self::Put { action, .. }
             | Self::Export { action, .. }
-            | Self::Hook { action, .. } => action,
+            | Self::Hook { action, .. }
+            | Self::Rendered { action, .. } => action,
         }
     }
 
@@ -165,7 +185,7 @@ impl Bind {
             Self::Get { .. } => "get",
             Self::Put { .. } => "put",
             Self::Export { .. } => "export",
-            Self::Hook { .. } => "hook",
+            Self::Hook { .. } | Self::Rendered { .. } => "hook",
         }
     }
 }

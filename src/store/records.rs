@@ -96,6 +96,23 @@ impl Store {
         row.map(decode).transpose()
     }
 
+    /// The records of `collection` (of one account, or of all), by account and order.
+    pub fn collection_records(
+        &self,
+        collection: &str,
+        account: Option<&str>,
+    ) -> Result<Vec<Record>, StoreError> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM records WHERE collection = ?1 AND (?2 IS NULL OR account = ?2)
+             ORDER BY account, seq, id"
+        ))?;
+        let rows = stmt
+            .query_map(params![collection, account], read_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter().map(decode).collect()
+    }
+
     /// Every record of every collection and account (collection, account, order).
     pub fn all_records(&self) -> Result<Vec<Record>, StoreError> {
         let conn = self.conn();

@@ -13,8 +13,8 @@ use crate::admin::{AdminError, run};
 use crate::app::AppState;
 use crate::resources::{self, catalog};
 
-/// The registry images, which the store keeps apart from the other collections.
-const IMAGES: &str = "images";
+// The registry images, which the store keeps apart from the other collections.
+use crate::resources::IMAGES;
 
 /// `GET /_emulator/ui/resources`.
 pub async fn list(State(app): State<AppState>) -> Response {
@@ -30,6 +30,9 @@ async fn page(app: &AppState, loaded: Option<Result<usize, AdminError>>) -> Resp
     };
     let (images, counts) = counts;
     let count = |name: &str| {
+        if name == IMAGES {
+            return images;
+        }
         counts
             .iter()
             .find(|(n, _)| n == name)
@@ -48,10 +51,6 @@ async fn page(app: &AppState, loaded: Option<Result<usize, AdminError>>) -> Resp
                 caption.visually-hidden { "Collections" }
                 thead { tr { th scope="col" { "Collection" } th scope="col" { "Identifier" } th scope="col" { "Records" } } }
                 tbody {
-                    tr {
-                        td { a href={ (BASE) "/resources/" (IMAGES) } { (IMAGES) } }
-                        td { "Id" } td.num { (images) }
-                    }
                     @for r in catalog::all() {
                         tr {
                             td { a href={ (BASE) "/resources/" (r.name) } { (r.name) } }
@@ -105,19 +104,20 @@ pub async fn collection(State(app): State<AppState>, Path(name): Path<String>) -
             )
             .into_response();
         };
-        run(move || store.all_records()).await.map(|records| {
-            records
-                .iter()
-                .filter(|r| r.collection == res.name)
-                .map(|r| {
-                    (
-                        r.id.clone(),
-                        r.account.clone(),
-                        crate::admin::record_json(r),
-                    )
-                })
-                .collect()
-        })
+        run(move || store.collection_records(res.name, None))
+            .await
+            .map(|records| {
+                records
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.id.clone(),
+                            r.account.clone(),
+                            crate::admin::record_json(r),
+                        )
+                    })
+                    .collect()
+            })
     };
     let records = match records {
         Ok(records) => records,

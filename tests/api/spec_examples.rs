@@ -60,7 +60,8 @@ async fn every_documented_example_request_gets_a_schema_valid_answer() {
     let svc = spec::tcss();
     // The stateful actions' examples name images by Id: give them records to find.
     let mut ids = Vec::new();
-    for name in tcss_emulator::actions::STATEFUL {
+    let images = tcss_emulator::resources::resource("images").unwrap();
+    for name in images.bind.iter().map(|b| b.action()) {
         for example in svc.action(name).unwrap().examples {
             let params: Value = serde_json::from_str(example.request).unwrap();
             match &params["Id"] {

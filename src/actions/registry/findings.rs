@@ -4,11 +4,12 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::{
-    AssetFilter, Ctx, Finding, ImageInfo, check_filters, descending, load, page, params, passes,
+    AssetFilter, Finding, ImageInfo, check_filters, descending, load, page, params, passes,
     sort_by, view, visible_findings,
 };
 use crate::error::ApiError;
 use crate::exports::{self, Column};
+use crate::resources::{Env, Resource};
 use crate::spec;
 
 #[derive(Debug, Deserialize)]
@@ -27,8 +28,8 @@ struct FindingsRequest {
 }
 
 /// The findings of `kind` of the image the request names, filtered and sorted.
-async fn select(
-    ctx: &Ctx<'_>,
+fn select(
+    env: &Env,
     req: &FindingsRequest,
     kind: Finding,
 ) -> Result<Vec<Map<String, Value>>, ApiError> {
@@ -49,7 +50,7 @@ async fn select(
     if req.id.is_none() && req.image_info.is_none() {
         return Err(ApiError::missing_id_or_image_info());
     }
-    let (records, running) = load(ctx).await?;
+    let (records, running) = load(env)?;
     let record = records
         .iter()
         .find(|r| {
@@ -65,7 +66,7 @@ async fn select(
                 None => "ImageInfo".into(),
             })
         })?;
-    let v = view(record, running.get(&record.id), ctx.now_ms);
+    let v = view(record, running.get(&record.id), env.now_ms);
     let mut items: Vec<Map<String, Value>> = visible_findings(&v, record, kind)
         .into_iter()
         .filter_map(|f| match f {
@@ -80,18 +81,14 @@ async fn select(
     Ok(items)
 }
 
-async fn list(
-    ctx: &Ctx<'_>,
-    raw: Map<String, Value>,
-    kind: Finding,
-) -> Result<Map<String, Value>, ApiError> {
+fn list(env: &Env, raw: Map<String, Value>, kind: Finding) -> Result<Map<String, Value>, ApiError> {
     let req: FindingsRequest = params(raw)?;
-    let items = select(ctx, &req, kind).await?;
+    let items = select(env, &req, kind)?;
     super::paged(items, req.limit, req.offset)
 }
 
-async fn export(
-    ctx: &Ctx<'_>,
+fn export(
+    env: &Env,
     raw: Map<String, Value>,
     kind: Finding,
     action: &str,
@@ -102,12 +99,12 @@ async fn export(
         .ok_or_else(ApiError::internal)?;
     let fields: Vec<&str> = object.members.iter().map(|m| m.name).collect();
     let columns = export_columns(action, &req.export_field, &fields, object.name)?;
-    let items = select(ctx, &req, kind).await?;
+    let items = select(env, &req, kind)?;
     let rows = match (req.limit, req.offset) {
         (None, None) => items,
         _ => page(items, req.limit, req.offset)?,
     };
-    finish_export(ctx, columns, &rows)
+    finish_export(env, columns, &rows)
 }
 
 /// The `ExportField` names the documented examples of `action` ask for.
@@ -142,7 +139,7 @@ pub fn export_columns(
 /// Keeps the CSV of `rows` (with `columns`, or the first row's fields when none) and
 /// answers where to download it: a URL that works by itself (it carries its `sign`).
 pub fn finish_export(
-    ctx: &Ctx<'_>,
+    env: &Env,
     columns: Vec<Column>,
     rows: &[Map<String, Value>],
 ) -> Result<Map<String, Value>, ApiError> {
@@ -163,8 +160,8 @@ pub fn finish_export(
     let made = exports::build(&columns, rows, exports::MAX_FILE_BYTES)?;
     let job = uuid::Uuid::new_v4().to_string();
     let sign = exports::new_sign();
-    let url = exports::download_url(&ctx.base_url(), &job, &sign);
-    ctx.app.exports.put(job.clone(), sign, made);
+    let url = exports::download_url(&env.base_url, &job, &sign);
+    env.exports.put(job.clone(), sign, made);
     let mut out = Map::new();
     out.insert("DownloadUrl".into(), Value::String(url));
     out.insert("JobId".into(), Value::String(job));
@@ -173,18 +170,20 @@ pub fn finish_export(
 
 macro_rules! findings_actions {
     ($($list:ident, $export:ident => $kind:expr, $action:literal;)*) => {$(
-        pub async fn $list(
-            ctx: &Ctx<'_>,
+        pub fn $list(
+            env: &Env,
+            _res: &'static Resource,
             raw: Map<String, Value>,
         ) -> Result<Map<String, Value>, ApiError> {
-            list(ctx, raw, $kind).await
+            list(env, raw, $kind)
         }
 
-        pub async fn $export(
-            ctx: &Ctx<'_>,
+        pub fn $export(
+            env: &Env,
+            _res: &'static Resource,
             raw: Map<String, Value>,
         ) -> Result<Map<String, Value>, ApiError> {
-            export(ctx, raw, $kind, $action).await
+            export(env, raw, $kind, $action)
         }
     )*};
 }

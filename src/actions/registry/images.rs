@@ -5,10 +5,12 @@ use serde_json::{Map, Value};
 
 use sha2::{Digest, Sha256};
 
-use super::{AssetFilter, Ctx, check_filters, descending, load, page, params, passes, sort_by};
-use crate::api::envelope::Answer;
+use super::run_store;
+use super::{AssetFilter, check_filters, descending, load, page, params, passes, sort_by};
+use crate::answer::Answer;
 use crate::error::ApiError;
-use crate::spec::{self, Action, Service, Shaped};
+use crate::resources::{Env, Resource};
+use crate::spec::{self, Shaped};
 use crate::store::{Found, ImageRecord, Renderer};
 
 /// The action whose answers are pre-rendered.
@@ -82,10 +84,9 @@ struct DetailRequest {
 
 /// `DescribeAssetImageRegistryDetail`: one record by `Id` and/or `ImageId`. While
 /// no scan runs, the record's pre-rendered answer is served as it is.
-pub async fn describe_detail(
-    ctx: &Ctx<'_>,
-    svc: &'static Service,
-    action: &'static Action,
+pub fn describe_detail(
+    env: &Env,
+    _res: &'static Resource,
     raw: Map<String, Value>,
 ) -> Result<Answer, ApiError> {
     let req: DetailRequest = params(raw)?;
@@ -110,11 +111,11 @@ pub async fn describe_detail(
         Some(Ok(id)) => Some(id),
         None => None,
     };
-    super::scans::settle(ctx).await?;
-    let store = ctx.app.store.clone();
-    let account = ctx.caller.account.clone();
+    super::scans::settle(env)?;
+    let store = env.store.clone();
+    let account = env.account.clone();
     let wanted = image_id.clone();
-    let found = crate::actions::quick(&ctx.app.store, move || {
+    let found = run_store(move || {
         let found = store.find_detail(&account, id, wanted.as_deref())?;
         let running = match &found {
             Some(Found::Record(record)) if store.maybe_scanning() => store
@@ -124,14 +125,15 @@ pub async fn describe_detail(
             _ => None,
         };
         Ok(found.map(|found| (found, running)))
-    })
-    .await?;
+    })?;
     match found {
         None => Err(not_found(req.id, image_id.as_deref())),
         Some((Found::Rendered(text), _)) => Ok(Answer::Rendered(text)),
         Some((Found::Record(record), running)) => {
-            let view = super::view_owned(record, running.as_ref(), ctx.now_ms);
-            Ok(Answer::Fields(crate::actions::answer(svc, action, &view)))
+            let view = super::view_owned(record, running.as_ref(), env.now_ms);
+            let svc = spec::tcss();
+            let action = svc.action(DETAIL).ok_or_else(ApiError::internal)?;
+            Ok(Answer::Fields(crate::answer::shaped(svc, action, &view)))
         }
     }
 }
@@ -152,7 +154,7 @@ struct ListRequest {
 }
 
 /// The caller's images as views, filtered and sorted as `req` asks (not paged).
-async fn select(ctx: &Ctx<'_>, req: &ListRequest) -> Result<Vec<Map<String, Value>>, ApiError> {
+fn select(env: &Env, req: &ListRequest) -> Result<Vec<Map<String, Value>>, ApiError> {
     check_filters(&req.filters, &image_field)?;
     let by = match req.by.as_deref().filter(|b| !b.is_empty()) {
         Some(b) => Some(by_field(b).ok_or_else(|| {
@@ -161,12 +163,12 @@ async fn select(ctx: &Ctx<'_>, req: &ListRequest) -> Result<Vec<Map<String, Valu
         None => None,
     };
     let desc = descending(req.order.as_deref(), "Order")?;
-    let (records, running) = load(ctx).await?;
+    let (records, running) = load(env)?;
     let mut items: Vec<Map<String, Value>> = records
         .into_iter()
         .map(|r| {
             let scan = running.get(&r.id);
-            super::view_owned(r, scan, ctx.now_ms)
+            super::view_owned(r, scan, env.now_ms)
         })
         .filter(|v| passes(v, &req.filters))
         .filter(|v| {
@@ -181,20 +183,22 @@ async fn select(ctx: &Ctx<'_>, req: &ListRequest) -> Result<Vec<Map<String, Valu
 }
 
 /// `DescribeAssetImageRegistryList`: filters, sorting, `TotalCount` before paging.
-pub async fn describe_list(
-    ctx: &Ctx<'_>,
+pub fn describe_list(
+    env: &Env,
+    _res: &'static Resource,
     raw: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
     let req: ListRequest = params(raw)?;
-    let items = select(ctx, &req).await?;
+    let items = select(env, &req)?;
     super::paged(items, req.limit, req.offset)
 }
 
 /// `DescribeAssetImageRegistrySummary`: images not (yet) scanned, under the same
 /// filters as the list; the documented pseudo-filter `OnlyShowLatest` with value
 /// `true`/`1` keeps only the latest images (other values do not restrict).
-pub async fn describe_summary(
-    ctx: &Ctx<'_>,
+pub fn describe_summary(
+    env: &Env,
+    _res: &'static Resource,
     raw: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
     let mut req: ListRequest = params(raw)?;
@@ -211,7 +215,7 @@ pub async fn describe_summary(
         }
     });
     req.only_show_latest = Some(only_latest);
-    let items = select(ctx, &req).await?;
+    let items = select(env, &req)?;
     let unscanned = items
         .iter()
         .filter(|v| v.get("ScanStatus").and_then(Value::as_str) != Some("SCANNED"))
@@ -224,8 +228,9 @@ pub async fn describe_summary(
 /// `DescribeAssetImageRegistryListExport`: the list's rows as a CSV file of the
 /// asked fields (fields of `ImageRepoInfo` or of the Detail answer, or a documented
 /// column the record does not have: an empty column).
-pub async fn export_list(
-    ctx: &Ctx<'_>,
+pub fn export_list(
+    env: &Env,
+    _res: &'static Resource,
     raw: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
     let req: ListRequest = params(raw)?;
@@ -245,10 +250,10 @@ pub async fn export_list(
         &fields,
         "ImageRepoInfo or the Detail answer",
     )?;
-    let items = select(ctx, &req).await?;
+    let items = select(env, &req)?;
     let rows = match (req.limit, req.offset) {
         (None, None) => items,
         _ => page(items, req.limit, req.offset)?,
     };
-    super::findings::finish_export(ctx, columns, &rows)
+    super::findings::finish_export(env, columns, &rows)
 }

@@ -12,33 +12,17 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::blocking;
-use crate::app::AppState;
 use crate::error::ApiError;
-use crate::signature::Caller;
+use crate::resources::Env;
 use crate::store::fixtures::{FINDINGS, SCAN_FAILURE};
 use crate::store::{ImageRecord, Scan};
 
-/// What a registry action works with.
-pub struct Ctx<'a> {
-    pub app: &'a AppState,
-    pub caller: &'a Caller,
-    pub now_ms: i64,
-    /// The `Host` header, as the client reached us (for download URLs).
-    pub host: Option<&'a str>,
-}
-
-impl Ctx<'_> {
-    /// `http://host:port` as the client reached us (tccli sends the scheme already).
-    pub fn base_url(&self) -> String {
-        match self.host {
-            Some(h) if h.starts_with("http://") || h.starts_with("https://") => {
-                h.trim_end_matches('/').to_string()
-            }
-            Some(h) if !h.is_empty() => format!("http://{h}"),
-            _ => "http://127.0.0.1".to_string(),
-        }
-    }
+/// Runs a store call on this thread (a bound action already runs off the async
+/// threads, see `resources::engine::call`).
+pub fn run_store<T>(
+    f: impl FnOnce() -> Result<T, crate::store::StoreError>,
+) -> Result<T, ApiError> {
+    f().map_err(ApiError::from)
 }
 
 /// Tencent's paging defaults for these actions.
@@ -220,11 +204,11 @@ pub fn derived(id: i64, fields: &Map<String, Value>) -> Vec<(&'static str, Value
 
 /// Settles every scan whose end has come, then returns the caller's records with
 /// their running scans.
-pub async fn load(ctx: &Ctx<'_>) -> Result<(Vec<ImageRecord>, HashMap<i64, Scan>), ApiError> {
-    scans::settle(ctx).await?;
-    let store = ctx.app.store.clone();
-    let account = ctx.caller.account.clone();
-    blocking(move || {
+pub fn load(env: &Env) -> Result<(Vec<ImageRecord>, HashMap<i64, Scan>), ApiError> {
+    scans::settle(env)?;
+    let store = env.store.clone();
+    let account = env.account.clone();
+    run_store(move || {
         let records = store.account_images(&account)?;
         let running = store
             .running_scans(Some(&account))?
@@ -233,7 +217,6 @@ pub async fn load(ctx: &Ctx<'_>) -> Result<(Vec<ImageRecord>, HashMap<i64, Scan>
             .collect();
         Ok((records, running))
     })
-    .await
 }
 
 /// `AssetFilters` as the API sends them.

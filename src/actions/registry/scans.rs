@@ -9,12 +9,13 @@ use std::collections::{HashMap, HashSet};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
+use super::run_store;
 use super::{
-    AssetFilter, Ctx, Finding, ImageInfo, check_filters, load, params, passes, progress_at,
-    rfc3339, view,
+    AssetFilter, Finding, ImageInfo, check_filters, load, params, passes, progress_at, rfc3339,
+    view,
 };
-use crate::actions::blocking;
 use crate::error::ApiError;
+use crate::resources::{Env, Resource};
 use crate::spec;
 use crate::store::fixtures::SCAN_FAILURE;
 use crate::store::scans::RUNNING;
@@ -117,14 +118,14 @@ fn fails(record: &ImageRecord, kinds: &[Finding]) -> bool {
     })
 }
 
-/// Settles every scan whose end has come by `ctx.now_ms` (any account).
-pub async fn settle(ctx: &Ctx<'_>) -> Result<(), ApiError> {
-    if !ctx.app.store.maybe_scanning() {
+/// Settles every scan whose end has come by `env.now_ms` (any account).
+pub fn settle(env: &Env) -> Result<(), ApiError> {
+    if !env.store.maybe_scanning() {
         return Ok(());
     }
-    let store = ctx.app.store.clone();
-    let now = ctx.now_ms;
-    blocking(move || {
+    let store = env.store.clone();
+    let now = env.now_ms;
+    run_store(move || {
         let due = store.due_scans(now)?;
         if due.is_empty() {
             return Ok(());
@@ -141,7 +142,6 @@ pub async fn settle(ctx: &Ctx<'_>) -> Result<(), ApiError> {
         }
         store.end_scans(&ended, &records)
     })
-    .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -223,14 +223,15 @@ fn selected(
     Ok(picked)
 }
 
-async fn views(
-    ctx: &Ctx<'_>,
-) -> Result<(Vec<(ImageRecord, Map<String, Value>)>, HashMap<i64, Scan>), ApiError> {
-    let (records, running) = load(ctx).await?;
+/// Each record with its view.
+type Views = Vec<(ImageRecord, Map<String, Value>)>;
+
+fn views(env: &Env) -> Result<(Views, HashMap<i64, Scan>), ApiError> {
+    let (records, running) = load(env)?;
     let views = records
         .into_iter()
         .map(|r| {
-            let v = view(&r, running.get(&r.id), ctx.now_ms);
+            let v = view(&r, running.get(&r.id), env.now_ms);
             (r, v)
         })
         .collect();
@@ -239,8 +240,9 @@ async fn views(
 
 /// `CreateAssetImageRegistryScanTask` and `...OneKey`: starts scanning the named
 /// images; answers the `TaskID`.
-pub async fn create_task(
-    ctx: &Ctx<'_>,
+pub fn create_task(
+    env: &Env,
+    _res: &'static Resource,
     raw: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
     let req: CreateRequest = params(raw)?;
@@ -260,7 +262,7 @@ pub async fn create_task(
             })
             .collect::<Result<_, _>>()?
     };
-    let (views, running) = views(ctx).await?;
+    let (views, running) = views(env)?;
     let ids = selected(&req, &views)?;
     if ids.is_empty() {
         return Err(ApiError::image_not_found("the selection"));
@@ -268,9 +270,7 @@ pub async fn create_task(
     if let Some(busy) = ids.iter().find(|id| running.contains_key(id)) {
         return Err(ApiError::already_scanning(*busy));
     }
-    let duration = i64::try_from(ctx.app.scan_duration.as_millis())
-        .unwrap_or(i64::MAX)
-        .max(1);
+    let duration = env.scan_ms.max(1);
     let timeout = req
         .timeout
         .map(|t| i64::try_from(t.saturating_mul(1000)).unwrap_or(i64::MAX));
@@ -287,8 +287,8 @@ pub async fn create_task(
         scans.push(Scan {
             task: 0,
             image: record.id,
-            started_ms: ctx.now_ms,
-            ends_ms: ctx.now_ms.saturating_add(length),
+            started_ms: env.now_ms,
+            ends_ms: env.now_ms.saturating_add(length),
             full_ms: duration,
             outcome: outcome.into(),
             state: RUNNING.into(),
@@ -297,11 +297,10 @@ pub async fn create_task(
         records.push(record);
     }
     let types: Vec<String> = kinds.iter().map(|k| k.scan_type().to_string()).collect();
-    let store = ctx.app.store.clone();
-    let account = ctx.caller.account.clone();
-    let now = ctx.now_ms;
-    let task =
-        blocking(move || store.create_scan_task(&account, &types, now, &scans, &records)).await?;
+    let store = env.store.clone();
+    let account = env.account.clone();
+    let now = env.now_ms;
+    let task = run_store(move || store.create_scan_task(&account, &types, now, &scans, &records))?;
     let mut out = Map::new();
     out.insert("TaskID".into(), Value::from(task));
     Ok(out)
@@ -309,52 +308,51 @@ pub async fn create_task(
 
 /// The scans a status/stop request is about: the task's (`TaskID`), the latest of
 /// the named images, or the caller's newest task.
-async fn scans_in_question(
-    ctx: &Ctx<'_>,
+fn scans_in_question(
+    env: &Env,
     req: &CreateRequest,
     views: &[(ImageRecord, Map<String, Value>)],
 ) -> Result<Vec<Scan>, ApiError> {
-    let store = ctx.app.store.clone();
-    let account = ctx.caller.account.clone();
+    let store = env.store.clone();
+    let account = env.account.clone();
     if let Some(task) = req.task_id {
         let id = i64::try_from(task).unwrap_or(i64::MAX);
-        let found = blocking(move || {
+        let found = run_store(move || {
             Ok(match store.scan_task(&account, id)? {
                 Some(t) => Some(store.task_scans(t.id)?),
                 None => None,
             })
-        })
-        .await?;
+        })?;
         return found.ok_or_else(|| ApiError::resource_not_found_task(task));
     }
     if req.all != Some(true)
         && (!req.id.is_empty() || !req.images.is_empty() || !req.filters.is_empty())
     {
         let ids: HashSet<i64> = selected(req, views)?.into_iter().collect();
-        let latest = blocking(move || store.latest_scans(&account)).await?;
+        let latest = run_store(move || store.latest_scans(&account))?;
         return Ok(latest
             .into_iter()
             .filter(|s| ids.contains(&s.image))
             .collect());
     }
-    let found = blocking(move || {
+    let found = run_store(move || {
         Ok(match store.last_scan_task(&account)? {
             Some(t) => Some(store.task_scans(t.id)?),
             None => None,
         })
-    })
-    .await?;
+    })?;
     found.ok_or_else(|| ApiError::image_not_found("any scan task"))
 }
 
 /// `DescribeAssetImageRegistryScanStatusOneKey`: progress of a task's images.
-pub async fn describe_status(
-    ctx: &Ctx<'_>,
+pub fn describe_status(
+    env: &Env,
+    _res: &'static Resource,
     raw: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
     let req: CreateRequest = params(raw)?;
-    let (views, running) = views(ctx).await?;
-    let scans = scans_in_question(ctx, &req, &views).await?;
+    let (views, running) = views(env)?;
+    let scans = scans_in_question(env, &req, &views)?;
     let by_id: HashMap<i64, &Map<String, Value>> = views.iter().map(|(r, v)| (r.id, v)).collect();
     let mut statuses = Vec::new();
     let (mut done, mut success, mut risky, mut schedule, mut remain) =
@@ -368,7 +366,7 @@ pub async fn describe_status(
             .get(&scan.image)
             .is_some_and(|r| r.task == scan.task);
         let progress = if is_running {
-            progress_at(scan, ctx.now_ms)
+            progress_at(scan, env.now_ms)
         } else if scan.state == "CANCELED" || scan.state == "SCAN_TIMEOUT" {
             v.get("Progress").and_then(Value::as_u64).unwrap_or(0)
         } else {
@@ -377,7 +375,7 @@ pub async fn describe_status(
         schedule += progress;
         if is_running {
             overall = "SCANNING";
-            remain = remain.max(scan.ends_ms - ctx.now_ms);
+            remain = remain.max(scan.ends_ms - env.now_ms);
         } else {
             done += 1;
             if scan.state == "SCANNED" {
@@ -436,18 +434,19 @@ pub async fn describe_status(
 
 /// `ModifyAssetImageRegistryScanStop` and `...OneKey`: stops the running scans of
 /// the named images or task (images not being scanned are left as they are).
-pub async fn stop_scans(
-    ctx: &Ctx<'_>,
+pub fn stop_scans(
+    env: &Env,
+    _res: &'static Resource,
     raw: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
     let req: CreateRequest = params(raw)?;
-    let (views, running) = views(ctx).await?;
+    let (views, running) = views(env)?;
     let targets: Vec<Scan> = if req.task_id.is_some() || req.all != Some(true) {
-        scans_in_question(ctx, &req, &views).await?
+        scans_in_question(env, &req, &views)?
     } else {
         running.values().cloned().collect()
     };
-    let now = ctx.now_ms;
+    let now = env.now_ms;
     let mut ended = Vec::new();
     let mut records = Vec::new();
     for scan in targets.into_iter().filter(|s| s.state == RUNNING) {
@@ -463,8 +462,8 @@ pub async fn stop_scans(
         });
     }
     if !ended.is_empty() {
-        let store = ctx.app.store.clone();
-        blocking(move || store.end_scans(&ended, &records)).await?;
+        let store = env.store.clone();
+        run_store(move || store.end_scans(&ended, &records))?;
     }
     Ok(Map::new())
 }

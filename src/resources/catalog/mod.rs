@@ -16,10 +16,15 @@ macro_rules! list {
 }
 
 mod assets;
+mod registry_images;
 mod settings;
 
 /// The families' tables, in the order `GET /_emulator/resources` lists them.
-static FAMILIES: &[&[Resource]] = &[assets::RESOURCES, settings::RESOURCES];
+static FAMILIES: &[&[Resource]] = &[
+    registry_images::RESOURCES,
+    assets::RESOURCES,
+    settings::RESOURCES,
+];
 
 /// Every resource of every family.
 pub fn all() -> impl Iterator<Item = &'static Resource> {
@@ -129,7 +134,7 @@ mod tests {
                         );
                         assert_eq!(list_bind.kind(), "list", "{}: {list}", action.name);
                     }
-                    Bind::Get { .. } | Bind::Hook { .. } => {}
+                    Bind::Get { .. } | Bind::Hook { .. } | Bind::Rendered { .. } => {}
                 }
             }
         }

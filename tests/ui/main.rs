@@ -1,13 +1,17 @@
 //! The dashboard (`/_emulator/ui`) in a real browser: Debian's headless Chromium,
-//! driven over WebDriver, against an emulator on 127.0.0.1:0. Chromium and
-//! chromedriver are installed by `scripts/chromium.sh` when missing; there is no
-//! switch to skip these tests.
+//! driven over WebDriver, against an emulator on 127.0.0.1:0, shown calls made with
+//! the official, pinned Python SDK (`sdk.rs`). Chromium and chromedriver are installed
+//! by `scripts/chromium.sh` when missing, the SDK's venv by `scripts/sdk-venv.sh`;
+//! there is no switch to skip these tests.
 //!
 //! With `TCSS_UPDATE_DOCS=1`, the browser's screenshots of each page are written to
 //! `docs/` (the README shows them).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../common/mod.rs"]
+mod common;
+mod sdk;
 mod webdriver;
 
 use serde_json::json;
@@ -33,62 +37,64 @@ async fn document(browser: &Browser, name: &str) {
     }
 }
 
+/// The Python SDK's name for itself (`X-TC-RequestClient`), as the SDK says it.
+fn sdk_client(answer: &serde_json::Value) -> &str {
+    let client = answer["client"].as_str().unwrap();
+    assert!(client.starts_with("SDK_PYTHON_"), "{answer}");
+    client
+}
+
 #[tokio::test(flavor = "multi_thread")]
-async fn the_requests_page_shows_a_signed_call_made_moments_before_and_then_live() {
+async fn the_requests_page_shows_a_call_the_sdk_made_moments_before_and_then_live() {
     let emu = emulator();
-    let answer = emu
-        .call("DescribeAssetImageRegistryDetail", json!({"Id": 5427}))
-        .await
-        .unwrap();
-    assert_eq!(answer["Id"], 5427);
+    let key = emu.secret_key().to_string();
+    let detail = "DescribeAssetImageRegistryDetail";
+    let answer = sdk::call(&emu, &key, detail, json!({"Id": 5427})).await;
+    assert_eq!(answer["response"]["Id"], 5427, "{answer}");
+    let client = sdk_client(&answer);
     // What a test run leaves besides: a miss and a call signed with a stale key.
-    emu.call("DescribeAssetImageRegistryDetail", json!({"Id": 1}))
-        .await
-        .unwrap();
-    emu.call_signed_with(
-        "stale",
-        "DescribeAssetImageRegistryDetail",
-        json!({"Id": 5427}),
-    )
-    .await
-    .unwrap();
+    let miss = sdk::call(&emu, &key, detail, json!({"Id": 1})).await;
+    assert_eq!(miss["error"]["code"], "ResourceNotFound", "{miss}");
+    let stale = sdk::call(&emu, "stale", detail, json!({"Id": 5427})).await;
+    assert_eq!(stale["error"]["code"], "AuthFailure.SignatureFailure");
     let browser = Browser::start().await;
     browser.goto(&page(&emu, "/requests")).await;
-    browser
-        .wait_text("#rows", |t| t.contains("DescribeAssetImageRegistryDetail"))
-        .await;
-    // A call made while the page is open shows up without a reload (live refresh).
-    emu.call("DescribeUserCluster", json!({})).await.unwrap();
+    let rows = browser.wait_text("#rows", |t| t.contains(detail)).await;
+    assert!(rows.contains(client), "the SDK named in each row:\n{rows}");
+    // A call the SDK makes while the page is open shows up without a reload (live).
+    let live = sdk::call(&emu, &key, "DescribeUserCluster", json!({})).await;
+    assert!(live["response"]["RequestId"].is_string(), "{live}");
     let rows = browser
         .wait_text("#rows", |t| t.contains("DescribeUserCluster"))
         .await;
     assert!(
-        rows.find("DescribeUserCluster") < rows.find("DescribeAssetImageRegistryDetail"),
+        rows.find("DescribeUserCluster") < rows.find(detail),
         "newest first:\n{rows}"
     );
     document(&browser, "requests").await;
-    // The Detail call opens to its parameters and answer.
+    // The first call opens to the SDK's parameters and the answer it parsed.
     browser.click("#rows tr:last-child a").await;
-    browser
-        .wait_text("h1", |t| t.contains("DescribeAssetImageRegistryDetail"))
-        .await;
+    browser.wait_text("h1", |t| t.contains(detail)).await;
+    assert_eq!(browser.text("#client").await, client);
     assert!(browser.text("#params").await.contains("5427"));
-    assert!(browser.text("#answer").await.contains("\"RequestId\""));
+    let shown = browser.text("#answer").await;
+    let request_id = answer["response"]["RequestId"].as_str().unwrap();
+    assert!(shown.contains(request_id), "the SDK's answer: {shown}");
     browser.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_refused_signature_shows_its_canonical_request_and_likely_cause() {
+async fn a_signature_the_sdk_made_with_a_wrong_key_shows_its_canonical_request_and_cause() {
     let emu = emulator();
-    let answer = emu
-        .call_signed_with(
-            "not-the-key",
-            "DescribeAssetImageRegistryDetail",
-            json!({"Id": 5427}),
-        )
-        .await
-        .unwrap();
-    assert_eq!(answer["Error"]["Code"], "AuthFailure.SignatureFailure");
+    let answer = sdk::call(
+        &emu,
+        "not-the-key",
+        "DescribeAssetImageRegistryDetail",
+        json!({"Id": 5427}),
+    )
+    .await;
+    assert_eq!(answer["error"]["code"], "AuthFailure.SignatureFailure");
+    let client = sdk_client(&answer);
     let browser = Browser::start().await;
     browser
         .goto(&page(&emu, "/requests?code=AuthFailure.SignatureFailure"))
@@ -100,7 +106,7 @@ async fn a_refused_signature_shows_its_canonical_request_and_likely_cause() {
     assert!(canonical.starts_with("POST\n/\n"), "{canonical}");
     assert!(
         canonical.contains(&format!("host:{}", emu.endpoint())),
-        "{canonical}"
+        "the SDK signs the host with its port:\n{canonical}"
     );
     assert!(
         browser
@@ -108,12 +114,15 @@ async fn a_refused_signature_shows_its_canonical_request_and_likely_cause() {
             .await
             .starts_with("TC3-HMAC-SHA256\n")
     );
+    let signed = browser.text("#signed-headers").await;
     assert!(
-        browser
-            .text("#signed-headers")
-            .await
-            .contains("content-type: application/json")
+        signed.contains("content-type: application/json")
+            && signed.contains(&format!("host: {}", emu.endpoint())),
+        "{signed}"
     );
+    assert_eq!(browser.text("#client").await, client);
+    let request_id = answer["error"]["request_id"].as_str().unwrap();
+    assert!(browser.text("main").await.contains(request_id));
     let cause = browser.text("#cause").await;
     let want = format!("secret key is not the one of `{}`", emu.secret_id());
     assert!(cause.contains(&want), "{cause}");
@@ -122,13 +131,13 @@ async fn a_refused_signature_shows_its_canonical_request_and_likely_cause() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_stub_added_in_the_form_is_served_to_a_signed_call() {
+async fn a_stub_added_in_the_form_is_served_to_the_sdk() {
     let emu = emulator();
+    let key = emu.secret_key().to_string();
+    let detail = "DescribeAssetImageRegistryDetail";
     let browser = Browser::start().await;
     browser.goto(&page(&emu, "/stubs")).await;
-    browser
-        .type_into("#stub-action", "DescribeAssetImageRegistryDetail")
-        .await;
+    browser.type_into("#stub-action", detail).await;
     browser.type_into("#stub-match", r#"{"Id": 77}"#).await;
     browser
         .type_into(
@@ -143,19 +152,17 @@ async fn a_stub_added_in_the_form_is_served_to_a_signed_call() {
         .wait_text("#stubs + ul", |t| t.contains("from-the-form"))
         .await;
     document(&browser, "stubs").await;
-    let answer = emu
-        .call("DescribeAssetImageRegistryDetail", json!({"Id": 77}))
-        .await
-        .unwrap();
-    assert_eq!(answer["ImageName"], "from-the-form", "{answer}");
+    let answer = sdk::call(&emu, &key, detail, json!({"Id": 77})).await;
+    assert_eq!(answer["response"]["ImageName"], "from-the-form", "{answer}");
+    assert_eq!(answer["response"]["Id"], 77, "{answer}");
+    // Other parameters are not matched: the emulator answers them itself.
+    let other = sdk::call(&emu, &key, detail, json!({"Id": 5427})).await;
+    assert_ne!(other["response"]["ImageName"], "from-the-form", "{other}");
     // Deleted from the page, it answers no more.
     browser.click("#stubs + ul button").await;
     browser.wait_text("#stubs + p", |t| t == "None.").await;
-    let answer = emu
-        .call("DescribeAssetImageRegistryDetail", json!({"Id": 77}))
-        .await
-        .unwrap();
-    assert_eq!(answer["Error"]["Code"], "ResourceNotFound", "{answer}");
+    let answer = sdk::call(&emu, &key, detail, json!({"Id": 77})).await;
+    assert_eq!(answer["error"]["code"], "ResourceNotFound", "{answer}");
     browser.close().await;
 }
 

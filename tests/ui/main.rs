@@ -84,6 +84,62 @@ async fn the_requests_page_shows_a_call_the_sdk_made_moments_before_and_then_liv
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_requests_filters_by_action_secret_id_and_code_from_the_keyboard() {
+    let (a, b) = (("AKIDfilterA", "key-a"), ("AKIDfilterB", "key-b"));
+    let emu = Emulator::builder()
+        .credential(a.0, a.1)
+        .credential(b.0, b.1)
+        .rate_limit(0)
+        .start()
+        .unwrap();
+    let detail = "DescribeAssetImageRegistryDetail";
+    for (cred, action, params) in [
+        (a, detail, json!({"Id": 5427})),
+        (a, detail, json!({"Id": 1})),
+        (b, "DescribeUserCluster", json!({})),
+    ] {
+        sdk::call_as(&emu, cred.0, cred.1, action, params).await;
+    }
+    let browser = Browser::start().await;
+    browser.goto(&page(&emu, "/requests")).await;
+    browser
+        .wait_text("#count", |t| t.starts_with("3 calls"))
+        .await;
+    // Typed into the form, submitted with Enter.
+    browser
+        .type_into("input[name=action]", "DescribeUserCluster")
+        .await;
+    browser.keys("input[name=action]", webdriver::ENTER).await;
+    browser
+        .wait_text("#count", |t| t.starts_with("1 calls"))
+        .await;
+    assert!(browser.text("#rows").await.contains(b.0));
+    browser.type_into("input[name=action]", "").await;
+    browser.type_into("input[name=secret_id]", a.0).await;
+    browser
+        .keys("input[name=secret_id]", webdriver::ENTER)
+        .await;
+    browser
+        .wait_text("#count", |t| t.starts_with("2 calls"))
+        .await;
+    let rows = browser.text("#rows").await;
+    assert!(!rows.contains("DescribeUserCluster"), "{rows}");
+    browser
+        .type_into("input[name=code]", "ResourceNotFound")
+        .await;
+    browser.keys("input[name=code]", webdriver::ENTER).await;
+    browser
+        .wait_text("#count", |t| t.starts_with("1 calls"))
+        .await;
+    let rows = browser.text("#rows").await;
+    assert!(
+        rows.contains("ResourceNotFound") && rows.contains(a.0),
+        "{rows}"
+    );
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_signature_the_sdk_made_with_a_wrong_key_shows_its_canonical_request_and_cause() {
     let emu = emulator();
     let answer = sdk::call(
@@ -219,12 +275,23 @@ async fn the_overview_and_resources_pages_show_the_instance_and_its_records() {
     browser.goto(&page(&emu, "")).await;
     assert_eq!(browser.text("#listen").await, emu.addr().to_string());
     assert_eq!(browser.text("#secret-ids").await, emu.secret_id());
+    let python = browser.text("#python").await;
     assert!(
-        browser
-            .text("#python")
-            .await
-            .contains(&format!("endpoint=\"{}\"", emu.endpoint()))
+        python.contains(&format!("endpoint=\"{}\"", emu.endpoint())),
+        "{python}"
     );
+    for id in ["#go", "#node", "#java", "#tccli", "#curl"] {
+        let text = browser.text(id).await;
+        assert!(text.contains(&emu.endpoint()), "{id}: {text}");
+    }
+    // The Python snippet, as copied from the page, works with the pinned SDK.
+    let script = format!(
+        "SECRET_KEY = {:?}\n{python}\n\nfrom tencentcloud.tcss.v20201101 import models\n\
+         print(client.DescribeUserCluster(models.DescribeUserClusterRequest()).to_json_string())",
+        emu.secret_key()
+    );
+    let out = sdk::run(&["-c", &script]).await;
+    assert!(out.contains("\"RequestId\""), "{out}");
     document(&browser, "overview").await;
     browser.goto(&page(&emu, "/resources")).await;
     browser
@@ -248,6 +315,44 @@ async fn the_overview_and_resources_pages_show_the_instance_and_its_records() {
     browser
         .wait_text("main", |t| !t.contains("cls-fromui01"))
         .await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fixture_file_uploaded_from_the_page_is_checked_then_served_to_the_sdk() {
+    let emu = emulator();
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.json");
+    std::fs::write(
+        &good,
+        r#"{"images": [{"Id": 9901, "ImageName": "uploaded", "ImageTag": "v1"}]}"#,
+    )
+    .unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"images": [{"Id": 9902, "ImageName": "ok"}, {"Id": 9903, "VulCnt": "many"}]}"#,
+    )
+    .unwrap();
+    let browser = Browser::start().await;
+    browser.goto(&page(&emu, "/resources")).await;
+    browser.keys("#file", bad.to_str().unwrap()).await;
+    browser.click("form[action$='/fixtures#load'] button").await;
+    let refused = browser
+        .wait_text("p.error", |t| t.contains("Refused, nothing written"))
+        .await;
+    assert!(refused.contains("VulCnt"), "{refused}");
+    browser.keys("#file", good.to_str().unwrap()).await;
+    browser.click("form[action$='/fixtures#load'] button").await;
+    browser
+        .wait_text("p.ok", |t| t.contains("Written: 1 records"))
+        .await;
+    let key = emu.secret_key().to_string();
+    let detail = "DescribeAssetImageRegistryDetail";
+    let answer = sdk::call(&emu, &key, detail, json!({"Id": 9901})).await;
+    assert_eq!(answer["response"]["ImageName"], "uploaded", "{answer}");
+    let answer = sdk::call(&emu, &key, detail, json!({"Id": 9902})).await;
+    assert_eq!(answer["error"]["code"], "ResourceNotFound", "{answer}");
     browser.close().await;
 }
 

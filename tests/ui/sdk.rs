@@ -31,12 +31,38 @@ fn python() -> &'static str {
 /// `secret_key` and the emulator's SecretId: `{"client": X-TC-RequestClient,
 /// "response": {...}}` or `{"client": ..., "error": {"code", "message", ...}}`.
 pub async fn call(emu: &Emulator, secret_key: &str, action: &str, params: Value) -> Value {
-    let python = tokio::task::spawn_blocking(python).await.expect("venv");
+    call_as(emu, emu.secret_id(), secret_key, action, params).await
+}
+
+/// [`call`] with another credential's SecretId.
+pub async fn call_as(
+    emu: &Emulator,
+    secret_id: &str,
+    secret_key: &str,
+    action: &str,
+    params: Value,
+) -> Value {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/ui/sdk_call.py");
+    let endpoint = emu.endpoint();
+    let args = [
+        script,
+        &endpoint,
+        secret_id,
+        secret_key,
+        action,
+        &params.to_string(),
+    ];
+    let stdout = run(&args).await;
+    let line = stdout.lines().last().unwrap_or_default();
+    serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
+}
+
+/// What the venv's python prints when it runs `args` (a script and its arguments, or
+/// `-c CODE`); panics with its output when it fails or overruns.
+pub async fn run(args: &[&str]) -> String {
+    let python = tokio::task::spawn_blocking(python).await.expect("venv");
     let mut cmd = tokio::process::Command::new(python);
-    cmd.arg(script)
-        .args([&emu.endpoint(), emu.secret_id(), secret_key, action])
-        .arg(params.to_string())
+    cmd.args(args)
         .env_remove("TENCENTCLOUD_SECRET_ID")
         .env_remove("TENCENTCLOUD_SECRET_KEY")
         .env("PYTHONDONTWRITEBYTECODE", "1")
@@ -44,15 +70,14 @@ pub async fn call(emu: &Emulator, secret_key: &str, action: &str, params: Value)
         .kill_on_drop(true);
     let out = tokio::time::timeout(CALL_LIMIT, cmd.output())
         .await
-        .unwrap_or_else(|_| panic!("the SDK's {action} did not finish within {CALL_LIMIT:?}"))
+        .unwrap_or_else(|_| panic!("python {args:?} did not finish within {CALL_LIMIT:?}"))
         .expect("run the venv's python");
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success(),
-        "the SDK's {action} failed ({}):\n{stdout}\n{}",
+        "python {args:?} failed ({}):\n{stdout}\n{}",
         out.status,
         String::from_utf8_lossy(&out.stderr)
     );
-    let line = stdout.lines().last().unwrap_or_default();
-    serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"))
+    stdout
 }

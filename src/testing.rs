@@ -40,6 +40,9 @@ use crate::app::AppState;
 use crate::config::{ListenAddr, ServeArgs};
 use crate::resources::fixtures;
 use crate::signature::{Credential, Mode, SecretKey, tc3};
+
+/// The `User-Agent` of [`Emulator::call`]: what the journal shows as its client.
+pub const CLIENT: &str = concat!("tcss-emulator-testing/", env!("CARGO_PKG_VERSION"));
 use crate::{StartError, build_state_with};
 
 /// The credential a test emulator accepts unless told otherwise.
@@ -202,7 +205,11 @@ impl Builder {
             state,
             secret_id,
             secret_key,
-            client: reqwest::Client::new(),
+            // Named in the journal's `client` (the dashboard's Client column).
+            client: reqwest::Client::builder()
+                .user_agent(CLIENT)
+                .build()
+                .unwrap_or_default(),
             stop: Some(stop_tx),
             thread: Some(thread),
         })

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use common::{TAIL_LINES, join, last_out_line, run_streaming};
+use common::{TAIL_LINES, join, run_streaming, setup_script};
 
 /// Bounds on the two steps: installing the SDK (npm downloads the first time), the suite.
 const INSTALL_LIMIT: Duration = Duration::from_secs(600);
@@ -24,20 +24,7 @@ fn node_sdk_interop_suite_passes() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
 
     // 1. The SDK; the script's last stdout line is its node_modules.
-    let mut install = Command::new("bash");
-    install.arg("scripts/sdk-node.sh").current_dir(root);
-    let (status, tail) = run_streaming(&mut install, "sdk-node", INSTALL_LIMIT);
-    assert!(
-        status.success(),
-        "scripts/sdk-node.sh failed ({status}):\n{}",
-        join(&tail)
-    );
-    let modules = last_out_line(&tail).unwrap_or_else(|| {
-        panic!(
-            "scripts/sdk-node.sh named no node_modules:\n{}",
-            join(&tail)
-        )
-    });
+    let modules = setup_script("sdk-node.sh", INSTALL_LIMIT);
     assert!(
         Path::new(&modules).join("tencentcloud-sdk-nodejs").is_dir(),
         "scripts/sdk-node.sh named {modules:?}, which holds no tencentcloud-sdk-nodejs"

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use common::{TAIL_LINES, join, last_out_line, run_streaming};
+use common::{TAIL_LINES, join, run_streaming, setup_script};
 
 /// Bounds on the two steps: making the venvs (PyPI downloads the first time), the suite.
 const VENV_LIMIT: Duration = Duration::from_secs(1200);
@@ -23,21 +23,7 @@ fn python_sdk_interop_suite_passes() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
 
     // 1. The venv; the script's last stdout line is the venv's python.
-    let mut venv = Command::new("bash");
-    venv.arg("scripts/sdk-venv.sh").current_dir(root);
-    let (status, tail) = run_streaming(&mut venv, "sdk-venv", VENV_LIMIT);
-    assert!(
-        status.success(),
-        "scripts/sdk-venv.sh failed ({status}):\n{}",
-        join(&tail)
-    );
-    let python = match last_out_line(&tail) {
-        Some(line) => line,
-        None => panic!(
-            "scripts/sdk-venv.sh printed no python path:\n{}",
-            join(&tail)
-        ),
-    };
+    let python = setup_script("sdk-venv.sh", VENV_LIMIT);
     assert!(
         Path::new(&python).is_file(),
         "scripts/sdk-venv.sh named {python:?}, which is not a file"

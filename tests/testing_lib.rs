@@ -34,6 +34,12 @@ async fn an_in_process_emulator_serves_its_fixtures_and_stops_when_dropped() {
         "no bundled fixtures"
     );
     assert_eq!(emu.state().journal.len(), 2);
+    let first = emu.state().journal.get(0).unwrap();
+    assert_eq!(
+        first.client.as_deref(),
+        Some(tcss_emulator::testing::CLIENT),
+        "its calls are named in the journal"
+    );
     let addr = emu.addr();
     drop(emu);
     assert!(

@@ -64,6 +64,7 @@ pub async fn handle(State(app): State<AppState>, req: Request) -> Response {
             .get("x-tc-language")
             .and_then(|v| v.to_str().ok()),
     );
+    let client = client_name(req.headers());
     let result = pipeline(&app, req, &mut outcome, &mut lang).await;
     let envelope = Envelope {
         request_id,
@@ -110,6 +111,7 @@ pub async fn handle(State(app): State<AppState>, req: Request) -> Response {
             action: outcome.action.as_deref(),
             secret_id: secret_id.as_deref(),
             account: outcome.caller.as_ref().map(|c| c.account.as_str()),
+            client: client.as_ref().and_then(|v| v.to_str().ok()),
             params: outcome.params,
             code: &code,
             latency_us: u64::try_from(latency.as_micros()).unwrap_or(u64::MAX),
@@ -125,6 +127,16 @@ pub async fn handle(State(app): State<AppState>, req: Request) -> Response {
         return dropped_connection();
     }
     envelope::json_response(axum::http::StatusCode::OK, body)
+}
+
+/// Who made the call, for the journal: the `X-TC-RequestClient` header the SDKs send,
+/// else the `User-Agent`.
+/// (A header value's clone shares its bytes.)
+fn client_name(headers: &axum::http::HeaderMap) -> Option<axum::http::HeaderValue> {
+    ["x-tc-requestclient", "user-agent"]
+        .iter()
+        .find_map(|name| headers.get(*name))
+        .cloned()
 }
 
 /// What the log line of a refused call adds, pointing at the diagnosis the emulator

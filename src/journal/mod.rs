@@ -43,6 +43,9 @@ pub struct Entry {
     pub action: Option<String>,
     pub secret_id: Option<String>,
     pub account: Option<String>,
+    /// Who made the call: the `X-TC-RequestClient` header (Tencent's SDKs and tccli
+    /// name themselves there, e.g. `SDK_PYTHON_3.1.195`), else the `User-Agent`.
+    pub client: Option<String>,
     /// The parameters as kept (JSON text), `null` when the call was refused before
     /// its signature was verified.
     pub params: Box<RawValue>,
@@ -73,6 +76,7 @@ pub struct Call<'a> {
     pub action: Option<&'a str>,
     pub secret_id: Option<&'a str>,
     pub account: Option<&'a str>,
+    pub client: Option<&'a str>,
     /// Already cut down by [`keep::json`] (see [`params_text`]).
     pub params: Option<String>,
     pub code: &'a str,
@@ -111,6 +115,7 @@ impl Entry {
             action: name(call.action),
             secret_id: name(call.secret_id),
             account: name(call.account),
+            client: name(call.client),
             params,
             code: keep::clip(call.code, NAME_BYTES),
             latency_us: call.latency_us,
@@ -137,6 +142,7 @@ impl Entry {
             + text(&self.action)
             + text(&self.secret_id)
             + text(&self.account)
+            + text(&self.client)
             + self.params.get().len()
             + self.code.len()
             + text(&self.canonical_request)

@@ -4,7 +4,7 @@
 //! canonical request and string to sign) but not what the client computed. The usual
 //! culprits can still be told from the request: a scope date that is not the
 //! timestamp's UTC date (a clock or time-zone slip), a host signed without its port
-//! (or with it), a service name in the scope other than `tcss`, a signed header that
+//! (or with a default port the `Host` header left out), a service name in the scope other than `tcss`, a signed header that
 //! never arrived, a body whose `X-TC-Content-SHA256` no longer matches. Pure functions:
 //! the request parts and `now` in, the sentences out.
 
@@ -58,7 +58,7 @@ pub fn tc3_cause(
             if skew > 0 { "behind" } else { "ahead of" }
         ));
     }
-    causes.extend(host_without_port(parts, mode, &host_matches));
+    causes.extend(host_as_signed(parts, mode, &host_matches));
     if !auth.signed_headers.contains(&"host") {
         causes.push("host: `host` is not among the signed headers".into());
     }
@@ -99,26 +99,41 @@ pub fn legacy_cause(
     mode: Mode,
     host_matches: impl Fn(&str) -> bool,
 ) -> String {
-    host_without_port(parts, mode, &host_matches).unwrap_or_else(|| {
+    host_as_signed(parts, mode, &host_matches).unwrap_or_else(|| {
         "the host and parameters are as the string to sign below shows: most likely the secret key differs, or a parameter changed after signing (legacy signatures cover every parameter, sorted by name); compare the string to sign with the client's".into()
     })
 }
 
-/// In strict mode (where the host is checked only as received), whether the client
-/// signed the host without its port.
-fn host_without_port(
+/// Whether the client signed the host in another form than the request's `Host`: without
+/// its port (named in strict mode, where the host is checked only as received), or with
+/// a default port (`:80`, `:443`) that the HTTP client left out of the `Host` header
+/// (Python's and Java's do, for an endpoint such as `localhost:80`).
+fn host_as_signed(
     parts: &SignedParts<'_>,
     mode: Mode,
     host_matches: &impl Fn(&str) -> bool,
 ) -> Option<String> {
-    let bare = strip_port(parts.host).filter(|_| mode == Mode::Strict)?;
-    host_matches(bare).then(|| {
+    let Some(bare) = strip_port(parts.host) else {
+        return DEFAULT_PORTS.iter().find_map(|port| {
+            let signed = format!("{}:{port}", parts.host);
+            host_matches(&signed).then(|| {
+                format!(
+                    "host: the client signed the host with the port `{port}` (`{signed}`), but the request's Host is `{}` (HTTP clients leave a default port out of it); give the client an endpoint without `:{port}`",
+                    parts.host
+                )
+            })
+        });
+    };
+    (mode == Mode::Strict && host_matches(bare)).then(|| {
         format!(
             "host: the client signed the host without its port (`{bare}`), but the request's Host is `{}`; the real gateway wants it as sent (`--signature verify` accepts this)",
             parts.host
         )
     })
 }
+
+/// The ports an HTTP client leaves out of the `Host` header.
+const DEFAULT_PORTS: [&str; 2] = ["80", "443"];
 
 #[cfg(test)]
 mod tests {
@@ -184,6 +199,26 @@ mod tests {
             "{cause}"
         );
         let cause = tc3_cause(&p, &a, TS, TS, Mode::Strict, |_| false);
+        assert!(!cause.contains("host:"), "{cause}");
+    }
+
+    #[test]
+    fn a_host_signed_with_a_default_port_the_host_header_left_out_is_named() {
+        let headers = vec![("host".to_string(), "localhost".to_string())];
+        let p = parts("localhost", &headers, b"");
+        let a = auth("2019-02-25", "tcss", vec!["host"]);
+        for mode in [Mode::Strict, Mode::Verify] {
+            let cause = tc3_cause(&p, &a, TS, TS, mode, |h| h == "localhost:80");
+            assert!(
+                cause.starts_with(
+                    "host: the client signed the host with the port `80` (`localhost:80`), but the request's Host is `localhost`"
+                ),
+                "{cause}"
+            );
+        }
+        let cause = legacy_cause(&p, Mode::Verify, |h| h == "localhost:443");
+        assert!(cause.contains("(`localhost:443`)"), "{cause}");
+        let cause = tc3_cause(&p, &a, TS, TS, Mode::Verify, |_| false);
         assert!(!cause.contains("host:"), "{cause}");
     }
 

@@ -72,7 +72,8 @@ pub fn render(app: &AppState, filters: &Filters, entries: &[Arc<Entry>]) -> Mark
                 caption.visually-hidden { "Calls, newest first" }
                 thead { tr {
                     th scope="col" { "#" } th scope="col" { "Time (emulator)" } th scope="col" { "Action" }
-                    th scope="col" { "SecretId" } th scope="col" { "Outcome" } th scope="col" { "Latency" }
+                    th scope="col" { "SecretId" } th scope="col" { "Client" } th scope="col" { "Outcome" }
+                    th scope="col" { "Latency" }
                 } }
                 tbody #rows { (rows(entries)) }
             }
@@ -89,6 +90,7 @@ fn rows(entries: &[Arc<Entry>]) -> Markup {
                 td { (time_text(e.time_ms)) }
                 td { (e.action.as_deref().unwrap_or("-")) }
                 td { (e.secret_id.as_deref().unwrap_or("-")) }
+                td { (e.client.as_deref().unwrap_or("-")) }
                 td class=(if e.code == "Success" { "ok" } else { "bad" }) { (e.code) }
                 td.num { (latency(e.latency_us)) }
             }
@@ -124,6 +126,7 @@ pub async fn detail(State(app): State<AppState>, Path(seq): Path<String>) -> Res
                 dt { "RequestId" } dd { code { (e.request_id) } }
                 dt { "SecretId" } dd { (e.secret_id.as_deref().unwrap_or("-")) }
                 dt { "Account" } dd { (e.account.as_deref().unwrap_or("-")) }
+                dt { "Client" } dd #client { (e.client.as_deref().unwrap_or("-")) }
             }
             @if e.canonical_request.is_some() || e.string_to_sign.is_some() {
                 (signature(&e))

@@ -190,3 +190,38 @@ async fn a_temporary_credential_needs_its_token_in_every_signature_mode() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_host_signed_with_a_default_port_the_host_header_left_out_is_named_as_the_cause() {
+    // An SDK pointed at `127.0.0.1:80` signs that, while its HTTP client sends
+    // `Host: 127.0.0.1` (a default port is left out).
+    let app = spawn_app().await;
+    let body = br#"{"Id":5427}"#.to_vec();
+    let ts = app.now();
+    let mut h = app.tc3_headers(ACTION, &body, ID, KEY, ts);
+    let auth = tcss_emulator::signature::tc3::authorization_header(
+        ID,
+        KEY,
+        "tcss",
+        "POST",
+        "127.0.0.1:80",
+        "application/json",
+        "",
+        &body,
+        ts,
+    );
+    h.insert("authorization", auth.parse().unwrap());
+    h.insert("host", "127.0.0.1".parse().unwrap());
+    let res = send(&app, app.client.post(app.url()).headers(h).body(body)).await;
+    assert_eq!(code(&res), Some("AuthFailure.SignatureFailure"), "{res}");
+    let (_, journal) = app
+        .admin(reqwest::Method::GET, "requests", None, None)
+        .await;
+    let cause = journal["requests"][0]["cause"].as_str().unwrap();
+    assert!(
+        cause.starts_with(
+            "host: the client signed the host with the port `80` (`127.0.0.1:80`), but the request's Host is `127.0.0.1`"
+        ),
+        "{cause}"
+    );
+}

@@ -112,6 +112,29 @@ async fn the_journal_records_calls_with_outcomes_and_filters() {
 }
 
 #[tokio::test]
+async fn the_journal_names_the_client_by_its_request_client_header_else_its_user_agent() {
+    let app = spawn_app().await;
+    let body = br#"{"Id":5427}"#.to_vec();
+    for (name, value) in [
+        ("x-tc-requestclient", "SDK_PYTHON_3.1.161"),
+        ("user-agent", "my-test/1.0"),
+    ] {
+        let mut h = app.tc3_headers(ACTION, &body, ID, KEY, app.now());
+        h.insert(name, value.parse().unwrap());
+        h.insert("user-agent", "my-test/1.0".parse().unwrap());
+        let res = send(
+            &app,
+            app.client.post(app.url()).headers(h).body(body.clone()),
+        )
+        .await;
+        assert_eq!(code(&res), None, "{res}");
+    }
+    let (_, journal) = app.admin(Method::GET, "requests", None, None).await;
+    assert_eq!(journal["requests"][0]["client"], "SDK_PYTHON_3.1.161");
+    assert_eq!(journal["requests"][1]["client"], "my-test/1.0");
+}
+
+#[tokio::test]
 async fn the_journal_is_bounded() {
     let app = spawn_with(&["--journal-size", "3", "--rate-limit", "0"]).await;
     for id in 0..5 {

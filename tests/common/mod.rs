@@ -1,6 +1,7 @@
 //! Running an external test suite (the official SDKs' interop suites) from `cargo test`:
 //! its output streamed as it comes, its last lines kept for the failure message, and
-//! its run bounded in time (the whole process group is killed when it overruns).
+//! its run bounded in time (the whole process group is killed when it overruns); the
+//! setup scripts (`scripts/sdk-*.sh`) run the same way.
 
 #![allow(dead_code)]
 
@@ -108,4 +109,22 @@ pub fn last_out_line(tail: &VecDeque<String>) -> Option<String> {
         .rev()
         .find_map(|l| l.strip_prefix("out| "))
         .map(|l| l.trim().to_owned())
+}
+
+/// Runs `bash scripts/NAME` in the repository (bounded by `limit`, its output streamed)
+/// and returns the last line it printed on stdout, its answer (a path); panics with
+/// its last lines when it fails or names nothing.
+pub fn setup_script(name: &str, limit: Duration) -> String {
+    let mut cmd = Command::new("bash");
+    cmd.arg(format!("scripts/{name}"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    let tag = name.trim_end_matches(".sh");
+    let (status, tail) = run_streaming(&mut cmd, tag, limit);
+    assert!(
+        status.success(),
+        "scripts/{name} failed ({status}):\n{}",
+        join(&tail)
+    );
+    last_out_line(&tail)
+        .unwrap_or_else(|| panic!("scripts/{name} printed no path:\n{}", join(&tail)))
 }

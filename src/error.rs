@@ -113,8 +113,9 @@ fn clip(message: Cow<'static, str>) -> Cow<'static, str> {
     }
 }
 
-/// An API error: a code and its message in both languages.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// An API error: a code and its message in both languages (compared by what the
+/// client sees: not by its cause).
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("{}: {en}", self.code_str())]
 pub struct ApiError {
     pub code: ErrorCode,
@@ -122,7 +123,25 @@ pub struct ApiError {
     pub custom_code: Option<Arc<str>>,
     pub en: Cow<'static, str>,
     pub zh: Cow<'static, str>,
+    /// What caused an `InternalError` (a database error): kept for the log and for
+    /// `std::error::Error::source`, never sent to the client.
+    #[source]
+    pub cause: Option<Cause>,
 }
+
+/// The error behind an API error.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct Cause(Arc<dyn std::error::Error + Send + Sync>);
+
+impl PartialEq for ApiError {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.code, &self.custom_code, &self.en, &self.zh)
+            == (&other.code, &other.custom_code, &other.en, &other.zh)
+    }
+}
+
+impl Eq for ApiError {}
 
 impl ApiError {
     pub fn new(
@@ -135,6 +154,7 @@ impl ApiError {
             custom_code: None,
             en: clip(en.into()),
             zh: clip(zh.into()),
+            cause: None,
         }
     }
 
@@ -147,6 +167,7 @@ impl ApiError {
             custom_code: known.is_none().then(|| Arc::from(code)),
             en: clip(Cow::Owned(message.to_string())),
             zh: clip(Cow::Owned(message.to_string())),
+            cause: None,
         }
     }
 
@@ -416,13 +437,26 @@ impl ApiError {
 impl From<crate::store::StoreError> for ApiError {
     fn from(err: crate::store::StoreError) -> Self {
         tracing::error!(error = %err, "store error");
-        Self::internal()
+        Self {
+            cause: Some(Cause(Arc::new(err))),
+            ..Self::internal()
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_store_error_is_kept_as_the_source_of_an_internal_error() {
+        let json = serde_json::from_str::<serde_json::Value>("{").unwrap_err();
+        let err = ApiError::from(crate::store::StoreError::Json(json));
+        assert_eq!(err.code_str(), ApiError::internal().code_str());
+        assert_eq!(err, ApiError::internal());
+        let source = std::error::Error::source(&err).map(ToString::to_string);
+        assert!(source.is_some_and(|s| s.contains("not valid JSON")));
+    }
 
     #[test]
     fn every_code_is_spelled_once() {

@@ -11,8 +11,8 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
+use crate::matching::{InjectedError, matches, valid_code};
 use crate::spec::{self, Service};
-use crate::stubs::{matches, valid_code};
 
 /// What a fault does to a call.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,7 +30,7 @@ pub struct NewFault {
     pub action: String,
     #[serde(default, rename = "match")]
     pub matcher: Option<Map<String, Value>>,
-    pub error: Option<crate::stubs::StubError>,
+    pub error: Option<InjectedError>,
     pub delay_ms: Option<u64>,
     #[serde(default)]
     pub drop: bool,

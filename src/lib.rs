@@ -15,6 +15,7 @@ pub mod exports;
 pub mod faults;
 pub mod journal;
 pub mod logging;
+pub mod matching;
 pub mod metrics;
 pub mod ratelimit;
 pub mod resources;

@@ -10,7 +10,10 @@ use std::sync::Mutex;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
+use crate::answer::Answer;
 use crate::error::ApiError;
+pub use crate::matching::InjectedError as StubError;
+use crate::matching::{leaves, matches, valid_code};
 use crate::spec::{self, Service};
 
 /// What a stub answers.
@@ -25,9 +28,9 @@ pub enum Reply {
 }
 
 impl Reply {
-    pub fn into_result(self) -> Result<crate::api::envelope::Answer, ApiError> {
+    pub fn into_result(self) -> Result<Answer, ApiError> {
         match self {
-            Self::Response(map) => Ok(crate::api::envelope::Answer::Fields(map)),
+            Self::Response(map) => Ok(Answer::Fields(map)),
             Self::Error { code, message } => Err(ApiError::custom(&code, &message)),
         }
     }
@@ -56,14 +59,6 @@ pub struct NewStub {
     pub times: Option<u64>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StubError {
-    pub code: String,
-    #[serde(default)]
-    pub message: Option<String>,
-}
-
 /// The most stubs kept at once.
 pub const MAX_STUBS: usize = 1000;
 
@@ -76,35 +71,6 @@ pub struct Stubs {
 struct State {
     next_id: u64,
     stubs: Vec<Stub>,
-}
-
-/// Number of leaf values in a matcher: the more, the more specific.
-fn leaves(value: &Value) -> usize {
-    match value {
-        Value::Object(m) => m.values().map(leaves).sum(),
-        Value::Array(a) => a.iter().map(leaves).sum::<usize>().max(1),
-        _ => 1,
-    }
-}
-
-/// `want` is a subset of `got`: objects by key, everything else by equality.
-pub(crate) fn matches(want: &Value, got: &Value) -> bool {
-    match (want, got) {
-        (Value::Object(w), Value::Object(g)) => w
-            .iter()
-            .all(|(k, v)| g.get(k).is_some_and(|gv| matches(v, gv))),
-        _ => want == got,
-    }
-}
-
-/// A code that looks like Tencent's: `Word` or `Word.Word...`.
-pub(crate) fn valid_code(code: &str) -> bool {
-    !code.is_empty()
-        && code.split('.').all(|part| {
-            !part.is_empty()
-                && part.starts_with(|c: char| c.is_ascii_alphabetic())
-                && part.chars().all(|c| c.is_ascii_alphanumeric())
-        })
 }
 
 impl Stubs {
@@ -137,7 +103,7 @@ impl Stubs {
                         output.name
                     ));
                 }
-                Reply::Response(crate::actions::answer(svc, action, &response))
+                Reply::Response(crate::answer::shaped(svc, action, &response))
             }
             (None, Some(err)) => {
                 if !valid_code(&err.code) {

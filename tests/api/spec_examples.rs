@@ -8,7 +8,7 @@ use tcss_emulator::spec::{self, Kind, Member, Service};
 use crate::helpers::*;
 
 /// Every member present, of the schema's JSON type, never null; `path` names a failure.
-fn check_object(
+pub fn check_object(
     svc: &'static Service,
     members: &[Member],
     value: &Value,

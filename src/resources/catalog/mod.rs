@@ -16,10 +16,11 @@ macro_rules! list {
 }
 
 mod assets;
+mod events_a;
 mod settings;
 
 /// The families' tables, in the order `GET /_emulator/resources` lists them.
-static FAMILIES: &[&[Resource]] = &[assets::RESOURCES, settings::RESOURCES];
+static FAMILIES: &[&[Resource]] = &[assets::RESOURCES, settings::RESOURCES, events_a::RESOURCES];
 
 /// Every resource of every family.
 pub fn all() -> impl Iterator<Item = &'static Resource> {

@@ -3,6 +3,8 @@
 
 pub mod clusters;
 pub mod containers;
+pub mod events_a;
+pub mod events_a_escape;
 pub mod image_scans;
 pub mod refresh;
 pub mod registries;

@@ -181,11 +181,11 @@ const SOURCES: [(&str, &str, &str); 4] = [
     ),
 ];
 
-/// `AddEdit*` of a rule or whitelist entry: a new one (its identifier allocated)
-/// unless the entry names an existing one (an identifier naming none is
-/// `ResourceNotFound`). Derived fields are kept: `UpdateTime` (and `CreateTime`),
+/// `AddEdit*` of a rule or whitelist entry: the one the entry names by its
+/// identifier, else a new one (its identifier allocated, also when the entry's
+/// identifier names none). Derived fields are kept: `UpdateTime` (and `CreateTime`),
 /// the image count, `IsGlobal` of a whitelist (no images), a rule's `RuleActions`.
-/// With `EventId`, the event links to it: a rule becomes the event's `RuleId`
+/// With `EventId` (naming an event; another is ignored), the event links to it: a rule becomes the event's `RuleId`
 /// (`RuleExist`), a whitelist entry marks the event `EVENT_ADD_WHITE`.
 pub fn add_edit(
     env: &Env,
@@ -201,15 +201,21 @@ pub fn add_edit(
         .cloned()
         .unwrap_or_default();
     let member = res.id.member().unwrap_or("Id");
-    let (mut record, is_new) = match field(&source, member).and_then(id_text) {
-        Some(id) if id != "0" => (load_one(env, res, member, &id)?, false),
-        _ => (new_record(env, res)?, true),
+    let existing = match field(&source, member).and_then(id_text) {
+        Some(id) => env.store.record(res.name, &env.account, &id)?,
+        None => None,
     };
+    let is_new = existing.is_none();
+    let mut record = match existing {
+        Some(r) => r,
+        None => new_record(env, res)?,
+    };
+    settle(&mut record.fields, env.now_ms);
     let event = match (
         params.get("EventId").and_then(id_text),
         resource(events_name),
     ) {
-        (Some(id), Some(events)) => Some((events, load_one(env, events, "EventId", &id)?)),
+        (Some(id), Some(events)) => env.store.record(events.name, &env.account, &id)?,
         _ => None,
     };
     let f = &mut record.fields;
@@ -249,7 +255,7 @@ pub fn add_edit(
     }
     let id = f.get(member).cloned().unwrap_or(Value::Null);
     save(env, std::slice::from_ref(&record))?;
-    if let Some((_, mut ev)) = event {
+    if let Some(mut ev) = event {
         if res.name.ends_with("whitelists") {
             ev.fields.insert("Status".into(), json!("EVENT_ADD_WHITE"));
         } else {

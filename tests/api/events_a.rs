@@ -234,6 +234,23 @@ async fn abnormal_process_rules_are_added_listed_switched_and_deleted() {
     assert_eq!(rule["ImageIds"], json!([NGINX]));
     let all = app.call("DescribeAbnormalProcessRules", json!({})).await;
     assert_eq!(all["TotalCount"], 2, "edited, not added");
+    let alerting = app
+        .call(
+            "DescribeAbnormalProcessRules",
+            json!({"Filters": [{"Name": "RuleAction", "Values": ["RULE_MODE_ALERT"], "ExactMatch": true}]}),
+        )
+        .await;
+    assert_eq!(
+        alerting["TotalCount"], 2,
+        "the edit's child rule alerts now: {alerting}"
+    );
+    let holding = app
+        .call(
+            "DescribeAbnormalProcessRules",
+            json!({"Filters": [{"Name": "RuleAction", "Values": ["RULE_MODE_HOLDUP"], "ExactMatch": true}]}),
+        )
+        .await;
+    assert_eq!(holding["TotalCount"], 0, "{holding}");
 
     app.call(
         "DeleteAbnormalProcessRules",

@@ -50,6 +50,9 @@ macro_rules! read {
     };
 }
 
+/// The rules' documented `RuleAction` filter, on the modes their child rules use.
+const RULE_FILTERS: &[(&str, &str)] = &[("RuleAction", "RuleActions")];
+
 /// Rules switched on and off by `IsEnable`.
 const ENABLE: &[(&str, &str)] = &[("IsEnable", "IsEnable")];
 
@@ -100,7 +103,7 @@ pub static RESOURCES: &[Resource] = &[
                 "DescribeAbnormalProcessRules"
             ),
         ],
-        filter_fields: &[],
+        filter_fields: RULE_FILTERS,
         links: &[],
     },
     // ---- access control
@@ -148,7 +151,7 @@ pub static RESOURCES: &[Resource] = &[
                 "DescribeAccessControlRules"
             ),
         ],
-        filter_fields: &[],
+        filter_fields: RULE_FILTERS,
         links: &[],
     },
     // ---- reverse shell

@@ -7,6 +7,7 @@ mod dashboard;
 mod detail;
 mod errors;
 mod events_a;
+mod events_a_whitelists;
 mod helpers;
 mod ratelimit;
 mod registry;

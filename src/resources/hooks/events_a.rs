@@ -5,7 +5,7 @@
 //! API derives (counts, times, actions) and links it to the event it was made from;
 //! level counts and tendencies are counted from the events on the emulator clock.
 //! Container escape is in [`super::events_a_escape`].
-//! Docs: <https://cloud.tencent.com/document/api/1285/65508> (runtime security).
+//! Docs: TCSS API reference, <https://cloud.tencent.com/document/api/1285>.
 
 use serde_json::{Map, Value, json};
 

@@ -5,7 +5,7 @@
 //! risky-container image list are counted from the events on the emulator clock. A
 //! whitelist entry names an image (known or not: an unknown image keeps the id it
 //! was given) and the event types it allows.
-//! Docs: <https://cloud.tencent.com/document/api/1285/65508> (runtime security).
+//! Docs: TCSS API reference, <https://cloud.tencent.com/document/api/1285>.
 
 use serde_json::{Map, Value, json};
 

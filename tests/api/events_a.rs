@@ -304,3 +304,55 @@ async fn access_control_events_and_rules_follow_their_changes() {
     let left = app.call("DescribeAccessControlRules", json!({})).await;
     assert_eq!(ids(&left, "RuleSet", "RuleId"), ["rule-demo0002"]);
 }
+
+#[tokio::test]
+async fn an_event_seeded_through_the_admin_route_is_listed_and_counted() {
+    let app = spawn_app().await;
+    let doc = json!({"abnormal_process_events": [{
+        "Id": "ape-seeded01", "EventType": "FILELESS", "Status": "EVENT_UNDEAL",
+        "MatchRuleLevel": "HIGH", "FoundTime": "2026-12-01 08:00:00", "ContainerName": "web-1",
+        "ImageId": NGINX
+    }]})
+    .to_string();
+    let (status, body) = app
+        .admin(reqwest::Method::POST, "fixtures", Some(&doc), None)
+        .await;
+    assert_eq!(
+        (status, body["upserted"].as_u64()),
+        (200, Some(1)),
+        "{body}"
+    );
+    let listed = app
+        .call(
+            "DescribeAbnormalProcessEvents",
+            json!({"Filters": [{"Name": "EventType", "Values": ["fileless"]}]}),
+        )
+        .await;
+    assert_eq!(ids(&listed, "EventSet", "Id"), ["ape-seeded01"]);
+    let levels = app
+        .call("DescribeAbnormalProcessLevelSummary", json!({}))
+        .await;
+    assert_eq!(
+        levels["HighLevelEventCount"], 2,
+        "the demo's and the seeded"
+    );
+    let days = app
+        .call(
+            "DescribeAbnormalProcessEventTendency",
+            json!({"StartTime": "2026-11-30 00:00:00", "EndTime": "2026-12-01 23:59:59"}),
+        )
+        .await;
+    let fileless: Vec<(&Value, &Value)> = days["List"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (&d["Date"], &d["FilelessEventCount"]))
+        .collect();
+    assert_eq!(
+        fileless,
+        [
+            (&json!("2026-11-30"), &json!(0)),
+            (&json!("2026-12-01"), &json!(1))
+        ]
+    );
+}

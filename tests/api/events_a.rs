@@ -140,6 +140,30 @@ async fn bad_status_dates_and_filters_get_tencent_errors() {
         )
         .await;
     assert_eq!(code(&bad), Some("InvalidParameterValue"), "{bad}");
+    let magic = json!(["ESCAPE_BY_MAGIC"]);
+    for (action, params) in [
+        ("AddEscapeWhiteList", json!({"ImageIDs": [NGINX]})),
+        ("ModifyEscapeWhiteList", json!({"IDSet": [1]})),
+        (
+            "ModifyEscapeEventStatus",
+            json!({"EventIdSet": ["esc-demo0003"], "Status": "EVENT_ADD_WHITE"}),
+        ),
+    ] {
+        let mut params = params;
+        params["EventType"] = magic.clone();
+        let bad = app.call(action, params).await;
+        assert_eq!(code(&bad), Some("InvalidParameterValue"), "{action}: {bad}");
+    }
+    let event = app
+        .call(
+            "DescribeEscapeEventDetail",
+            json!({"EventId": "esc-demo0003"}),
+        )
+        .await;
+    assert_eq!(
+        event["EventBaseInfo"]["Status"], "EVENT_UNDEAL",
+        "a refused call changes nothing"
+    );
     let bad = app
         .call(
             "DescribeReverseShellEvents",

@@ -20,6 +20,31 @@ use crate::spec;
 /// The collection of escape whitelist entries.
 const WHITELIST: &str = "escape_whitelists";
 
+/// The escape event types the documentation lists (`MOUNT_SENSITIVE_PTAH` is its
+/// spelling).
+const TYPES: [&str; 7] = [
+    "ESCAPE_CGROUPS",
+    "ESCAPE_TAMPER_SENSITIVE_FILE",
+    "ESCAPE_DOCKER_API",
+    "ESCAPE_VUL_OCCURRED",
+    "MOUNT_SENSITIVE_PTAH",
+    "PRIVILEGE_CONTAINER_START",
+    "PRIVILEGE",
+];
+
+/// The request's `EventType` list; a type the documentation does not list is
+/// `InvalidParameterValue`.
+fn event_types(params: &Map<String, Value>) -> Result<Vec<String>, ApiError> {
+    let types = ids_of(params, "EventType");
+    match types.iter().find(|t| !TYPES.contains(&t.as_str())) {
+        Some(bad) => Err(ApiError::invalid_parameter_value(
+            "EventType",
+            &format!("`{bad}` is not one of {}", TYPES.join(", ")),
+        )),
+        None => Ok(types),
+    }
+}
+
 /// The summary counter an escape event type counts in.
 fn kind(event_type: &str) -> &'static str {
     match event_type {
@@ -50,19 +75,21 @@ pub fn escape_status(
     res: &'static Resource,
     params: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
+    let mut types = event_types(&params)?;
     let changed = mark(env, res, &params)?;
     if params.get("Status").and_then(Value::as_str) != Some("EVENT_ADD_WHITE") {
         return Ok(Map::new());
     }
     let mut images = ids_of(&params, "ImageIDs");
-    let mut types = ids_of(&params, "EventType");
+    let fill = [images.is_empty(), types.is_empty()];
     for r in &changed {
-        if images.is_empty() || types.is_empty() {
-            for (list, name) in [(&mut images, "ImageId"), (&mut types, "EventType")] {
-                let v = text(r, name).to_string();
-                if !v.is_empty() && !list.contains(&v) {
-                    list.push(v);
-                }
+        for (list, name, fill) in [
+            (&mut images, "ImageId", fill[0]),
+            (&mut types, "EventType", fill[1]),
+        ] {
+            let v = text(r, name).to_string();
+            if fill && !v.is_empty() && !list.contains(&v) {
+                list.push(v);
             }
         }
     }
@@ -246,11 +273,8 @@ pub fn add_whitelist(
     _: &'static Resource,
     params: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
-    whitelist(
-        env,
-        &ids_of(&params, "ImageIDs"),
-        &ids_of(&params, "EventType"),
-    )?;
+    let types = event_types(&params)?;
+    whitelist(env, &ids_of(&params, "ImageIDs"), &types)?;
     Ok(Map::new())
 }
 
@@ -261,7 +285,7 @@ pub fn modify_whitelist(
     res: &'static Resource,
     params: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
-    let types = ids_of(&params, "EventType");
+    let types = event_types(&params)?;
     let mut changed = Vec::new();
     for id in ids_of(&params, "IDSet") {
         if let Some(mut e) = env.store.record(res.name, &env.account, &id)? {

@@ -5,6 +5,8 @@ handled, read back; for each rule and whitelist kind: add, list, change, delete.
 
 Each test works on its own kind, so they share one emulator."""
 
+import urllib.request
+
 NGINX = "sha256:6f0d4c2a1b3e5f7a9c8d0e2f4a6b8c0d1e3f5a7b9c0d2e4f6a8b0c1d3e5f7a9b"
 
 
@@ -198,3 +200,21 @@ def test_escape_event_added_to_the_whitelist_names_its_image(emulator, kit):
     assert summary.PendingEscapeEventCount == 1
     state = client.DescribeEscapeSafeState(m.DescribeEscapeSafeStateRequest())
     assert state.IsSafe == "Unsafe"
+
+
+def test_escape_events_export_holds_the_filtered_rows(emulator, kit):
+    m, client = kit.models, kit.make_client(emulator)
+    req = m.CreateEscapeEventsExportJobRequest()
+    req.Filters = [run_filter(m, "EventType", "PRIVILEGE")]
+    job = client.CreateEscapeEventsExportJob(req).JobId
+    assert job
+    status, _, raw = emulator.admin("POST", "/_emulator/clock", {"advance_seconds": 5})
+    assert status == 200, raw[:500]
+    r = m.DescribeExportJobResultRequest()
+    r.JobId = job
+    done = client.DescribeExportJobResult(r)
+    assert done.ExportStatus == "SUCCESS"
+    url = done.DownloadURL.replace(".xlsx?", ".csv?")
+    with urllib.request.urlopen(url, timeout=kit.SDK_TIMEOUT_S) as resp:
+        rows = resp.read().decode("utf-8").splitlines()
+    assert len(rows) == 2 and "esc-demo0002" in rows[1], rows

@@ -117,6 +117,38 @@ async fn risk_syscall_events_and_whitelists_follow_their_changes() {
         json!({"WhiteListInfo": {"ProcessPath": "/usr/bin/runc", "SyscallNames": ["ptrace"], "ImageIds": [NGINX]}}),
     )
     .await;
+    let missing = app.call("AddEditRiskSyscallWhiteList", json!({})).await;
+    assert_eq!(code(&missing), Some("MissingParameter"), "{missing}");
+    app.call(
+        "AddEditRiskSyscallWhiteList",
+        json!({"EventId": "rsc-demo0002"}),
+    )
+    .await;
+    let from_event = app
+        .call(
+            "DescribeRiskSyscallWhiteLists",
+            json!({"Filters": [{"Name": "ProcessPath", "Values": ["/bin/mount"], "ExactMatch": true}]}),
+        )
+        .await;
+    let entry = &from_event["WhiteListSet"][0];
+    assert_eq!(
+        (&entry["SyscallNames"], entry["ImageCount"].as_i64()),
+        (&json!(["mount"]), Some(1)),
+        "the event's process, syscall and image: {from_event}"
+    );
+    let event = app
+        .call(
+            "DescribeRiskSyscallDetail",
+            json!({"EventId": "rsc-demo0002"}),
+        )
+        .await;
+    assert_eq!(event["EventBaseInfo"]["Status"], "EVENT_ADD_WHITE");
+    let wl = entry["Id"].as_str().unwrap_or_default().to_string();
+    app.call(
+        "DeleteRiskSyscallWhiteLists",
+        json!({"WhiteListIdSet": [wl]}),
+    )
+    .await;
     let names = app.call("DescribeRiskSyscallNames", json!({})).await;
     assert_eq!(
         names["SyscallNames"],

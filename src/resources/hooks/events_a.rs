@@ -185,6 +185,8 @@ const SOURCES: [(&str, &str, &str); 4] = [
 /// identifier, else a new one (its identifier allocated, also when the entry's
 /// identifier names none). Derived fields are kept: `UpdateTime` (and `CreateTime`),
 /// the image count, `IsGlobal` of a whitelist (no images), a rule's `RuleActions`.
+/// Without the entry (`WhiteListInfo` is optional for risky syscalls) the event's
+/// process, syscall and image make it; with neither, `MissingParameter`.
 /// With `EventId` (naming an event; another is ignored), the event links to it: a rule becomes the event's `RuleId`
 /// (`RuleExist`), a whitelist entry marks the event `EVENT_ADD_WHITE`.
 pub fn add_edit(
@@ -195,11 +197,27 @@ pub fn add_edit(
     let Some((_, from, events_name)) = SOURCES.iter().find(|(n, ..)| *n == res.name) else {
         return Err(ApiError::internal());
     };
-    let source = params
-        .get(*from)
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
+    let event = match (
+        params.get("EventId").and_then(id_text),
+        resource(events_name),
+    ) {
+        (Some(id), Some(events)) => env.store.record(events.name, &env.account, &id)?,
+        _ => None,
+    };
+    let source = match (params.get(*from).and_then(Value::as_object), &event) {
+        (Some(info), _) => info.clone(),
+        // `WhiteListInfo` is optional here: the entry is the event's.
+        (None, Some(ev)) if res.name == "risk_syscall_whitelists" => {
+            let image = text(&ev.fields, "ImageId");
+            let images: &[&str] = if image.is_empty() { &[] } else { &[image] };
+            fields([
+                ("ProcessPath", json!(text(&ev.fields, "ProcessPath"))),
+                ("SyscallNames", json!([text(&ev.fields, "SyscallName")])),
+                ("ImageIds", json!(images)),
+            ])
+        }
+        (None, _) => return Err(ApiError::missing_parameter(from)),
+    };
     let member = res.id.member().unwrap_or("Id");
     let existing = match field(&source, member).and_then(id_text) {
         Some(id) => env.store.record(res.name, &env.account, &id)?,
@@ -211,16 +229,26 @@ pub fn add_edit(
         None => new_record(env, res)?,
     };
     settle(&mut record.fields, env.now_ms);
-    let event = match (
-        params.get("EventId").and_then(id_text),
-        resource(events_name),
-    ) {
-        (Some(id), Some(events)) => env.store.record(events.name, &env.account, &id)?,
-        _ => None,
-    };
-    let f = &mut record.fields;
-    f.extend(fields_from(res, params.clone(), Some(from)));
+    record.fields.extend(fields_from(res, source, None));
     let now = json!(datetime(env.now_ms));
+    derive(res, &mut record.fields, is_new, &now);
+    let id = record.fields.get(member).cloned().unwrap_or(Value::Null);
+    save(env, std::slice::from_ref(&record))?;
+    if let Some(mut ev) = event {
+        if res.name.ends_with("whitelists") {
+            ev.fields.insert("Status".into(), json!("EVENT_ADD_WHITE"));
+        } else {
+            ev.fields.insert("RuleId".into(), id);
+            ev.fields.insert("RuleExist".into(), json!(true));
+        }
+        ev.fields.insert("OperationTime".into(), now);
+        save(env, std::slice::from_ref(&ev))?;
+    }
+    Ok(Map::new())
+}
+
+/// The fields the API derives of a rule or whitelist entry `f` (see [`add_edit`]).
+fn derive(res: &Resource, f: &mut Map<String, Value>, is_new: bool, now: &Value) {
     if is_new && known_member(res, "CreateTime").is_some() {
         f.insert("CreateTime".into(), now.clone());
     }
@@ -236,36 +264,23 @@ pub fn add_edit(
     }
     if res.name.ends_with("whitelists") {
         f.insert("IsGlobal".into(), json!(images == 0));
-    } else {
-        f.entry("IsEnable").or_insert(json!(true));
-        f.entry("IsDefault").or_insert(json!(false));
-        let mut actions: Vec<Value> = Vec::new();
-        for child in f
-            .get("ChildRules")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let mode = child.get("RuleMode").cloned().unwrap_or(Value::Null);
-            if mode.is_string() && !actions.contains(&mode) {
-                actions.push(mode);
-            }
-        }
-        f.insert("RuleActions".into(), Value::Array(actions));
+        return;
     }
-    let id = f.get(member).cloned().unwrap_or(Value::Null);
-    save(env, std::slice::from_ref(&record))?;
-    if let Some(mut ev) = event {
-        if res.name.ends_with("whitelists") {
-            ev.fields.insert("Status".into(), json!("EVENT_ADD_WHITE"));
-        } else {
-            ev.fields.insert("RuleId".into(), id);
-            ev.fields.insert("RuleExist".into(), json!(true));
+    f.entry("IsEnable").or_insert(json!(true));
+    f.entry("IsDefault").or_insert(json!(false));
+    let mut actions: Vec<Value> = Vec::new();
+    for child in f
+        .get("ChildRules")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let mode = child.get("RuleMode").cloned().unwrap_or(Value::Null);
+        if mode.is_string() && !actions.contains(&mode) {
+            actions.push(mode);
         }
-        ev.fields.insert("OperationTime".into(), now);
-        save(env, std::slice::from_ref(&ev))?;
     }
-    Ok(Map::new())
+    f.insert("RuleActions".into(), Value::Array(actions));
 }
 
 /// `DescribeAbnormalProcessLevelSummary`: pending events by `MatchRuleLevel`.

@@ -33,9 +33,13 @@ const TYPES: [&str; 7] = [
 ];
 
 /// The request's `EventType` list; a type the documentation does not list is
-/// `InvalidParameterValue`.
+/// `InvalidParameterValue`. A type in quotes, as the documented examples send it
+/// (`"\"ESCAPE_DOCKER_API\""`), is taken for the type.
 fn event_types(params: &Map<String, Value>) -> Result<Vec<String>, ApiError> {
-    let types = ids_of(params, "EventType");
+    let types: Vec<String> = ids_of(params, "EventType")
+        .iter()
+        .map(|t| t.trim_matches('"').to_string())
+        .collect();
     match types.iter().find(|t| !TYPES.contains(&t.as_str())) {
         Some(bad) => Err(ApiError::invalid_parameter_value(
             "EventType",

@@ -267,6 +267,20 @@ async fn abnormal_process_rules_are_added_listed_switched_and_deleted() {
         .call("DescribeAbnormalProcessRuleDetail", json!({"RuleId": id}))
         .await;
     assert_eq!(code(&gone), Some("ResourceNotFound"));
+    let event = app
+        .call(
+            "DescribeAbnormalProcessEvents",
+            json!({"Filters": [{"Name": "Id", "Values": ["ape-demo0002"]}]}),
+        )
+        .await;
+    assert_eq!(
+        (
+            event["EventSet"][0]["RuleId"].as_str(),
+            event["EventSet"][0]["RuleExist"].as_bool()
+        ),
+        (Some(id.as_str()), Some(false)),
+        "the event still names the deleted rule"
+    );
 }
 
 #[tokio::test]

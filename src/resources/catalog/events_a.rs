@@ -1,11 +1,13 @@
 //! Runtime events, part 1 (issue "One world for all of TCSS (2/2)"): abnormal
 //! processes, access control, reverse shell, risky syscalls and container escape:
 //! their events, and the rules and whitelists that shape them. Behaviour no binding
-//! says is in `hooks/events_a.rs` and `hooks/events_a_escape.rs`.
+//! says is in `hooks/events_a.rs`, `hooks/events_a_rules.rs` and
+//! `hooks/events_a_escape.rs`.
 
 use super::super::Bind::{Delete, Export, Hook, List, Read, Status};
 use super::super::hooks::events_a as ev;
 use super::super::hooks::events_a_escape as esc;
+use super::super::hooks::events_a_rules as rules;
 use super::super::{Id, Resource};
 
 /// A hand-written action.
@@ -88,16 +90,13 @@ pub static RESOURCES: &[Resource] = &[
         bind: &[
             items!("DescribeAbnormalProcessRules", "RuleExtSet"),
             read!("DescribeAbnormalProcessRuleDetail", "RuleId", "RuleDetail"),
-            hook!("AddEditAbnormalProcessRule", ev::add_edit),
+            hook!("AddEditAbnormalProcessRule", rules::add_edit),
             Status {
                 action: "ModifyAbnormalProcessRuleStatus",
                 ids: "RuleIdSet",
                 set: ENABLE,
             },
-            Delete {
-                action: "DeleteAbnormalProcessRules",
-                ids: "RuleIdSet",
-            },
+            hook!("DeleteAbnormalProcessRules", rules::delete_rules),
             export!(
                 "CreateAbnormalProcessRulesExportJob",
                 "DescribeAbnormalProcessRules"
@@ -136,16 +135,13 @@ pub static RESOURCES: &[Resource] = &[
         bind: &[
             items!("DescribeAccessControlRules", "RuleExtSet"),
             read!("DescribeAccessControlRuleDetail", "RuleId", "RuleDetail"),
-            hook!("AddEditAccessControlRule", ev::add_edit),
+            hook!("AddEditAccessControlRule", rules::add_edit),
             Status {
                 action: "ModifyAccessControlRuleStatus",
                 ids: "RuleIdSet",
                 set: ENABLE,
             },
-            Delete {
-                action: "DeleteAccessControlRules",
-                ids: "RuleIdSet",
-            },
+            hook!("DeleteAccessControlRules", rules::delete_rules),
             export!(
                 "CreateAccessControlsRuleExportJob",
                 "DescribeAccessControlRules"
@@ -191,7 +187,7 @@ pub static RESOURCES: &[Resource] = &[
                 "WhiteListId",
                 "WhiteListDetailInfo"
             ),
-            hook!("AddEditReverseShellWhiteList", ev::add_edit),
+            hook!("AddEditReverseShellWhiteList", rules::add_edit),
             Delete {
                 action: "DeleteReverseShellWhiteLists",
                 ids: "WhiteListIdSet",
@@ -253,7 +249,7 @@ pub static RESOURCES: &[Resource] = &[
                 "WhiteListId",
                 "WhiteListDetailInfo"
             ),
-            hook!("AddEditRiskSyscallWhiteList", ev::add_edit),
+            hook!("AddEditRiskSyscallWhiteList", rules::add_edit),
             Delete {
                 action: "DeleteRiskSyscallWhiteLists",
                 ids: "WhiteListIdSet",

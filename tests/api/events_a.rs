@@ -173,6 +173,21 @@ async fn bad_status_dates_and_filters_get_tencent_errors() {
     assert_eq!(code(&bad), Some("InvalidParameterValue"), "{bad}");
 }
 
+/// The rule an abnormal process event names, and whether it exists.
+async fn rule_of(app: &TestApp, event: &str) -> (String, bool) {
+    let res = app
+        .call(
+            "DescribeAbnormalProcessEvents",
+            json!({"Filters": [{"Name": "Id", "Values": [event]}]}),
+        )
+        .await;
+    let e = &res["EventSet"][0];
+    (
+        e["RuleId"].as_str().unwrap_or_default().to_string(),
+        e["RuleExist"].as_bool().unwrap_or_default(),
+    )
+}
+
 #[tokio::test]
 async fn abnormal_process_rules_are_added_listed_switched_and_deleted() {
     let app = spawn_app().await;
@@ -201,19 +216,7 @@ async fn abnormal_process_rules_are_added_listed_switched_and_deleted() {
         rules["RuleExtSet"][0]["ChildRules"][0]["ProcessPath"],
         "/usr/bin/nc"
     );
-    let event = app
-        .call(
-            "DescribeAbnormalProcessEvents",
-            json!({"Filters": [{"Name": "Id", "Values": ["ape-demo0002"]}]}),
-        )
-        .await;
-    assert_eq!(
-        (
-            event["EventSet"][0]["RuleId"].as_str(),
-            event["EventSet"][0]["RuleExist"].as_bool()
-        ),
-        (Some(id.as_str()), Some(true))
-    );
+    assert_eq!(rule_of(&app, "ape-demo0002").await, (id.clone(), true));
 
     app.call(
         "AddEditAbnormalProcessRule",
@@ -267,18 +270,9 @@ async fn abnormal_process_rules_are_added_listed_switched_and_deleted() {
         .call("DescribeAbnormalProcessRuleDetail", json!({"RuleId": id}))
         .await;
     assert_eq!(code(&gone), Some("ResourceNotFound"));
-    let event = app
-        .call(
-            "DescribeAbnormalProcessEvents",
-            json!({"Filters": [{"Name": "Id", "Values": ["ape-demo0002"]}]}),
-        )
-        .await;
     assert_eq!(
-        (
-            event["EventSet"][0]["RuleId"].as_str(),
-            event["EventSet"][0]["RuleExist"].as_bool()
-        ),
-        (Some(id.as_str()), Some(false)),
+        rule_of(&app, "ape-demo0002").await,
+        (id, false),
         "the event still names the deleted rule"
     );
 }

@@ -287,17 +287,12 @@ fn list(
         .collect();
     let (page, n) = query::run(res, action, item, shown, params)?;
     let mut out = Map::new();
-    // A list answered twice over (`RuleSet` and `RuleExtSet`): the same page in each.
-    for m in object_of(action.output).members.iter() {
-        if let (true, Some(other)) = (
-            m.list && m.name != items,
-            member_object(object_of(action.output), m.name),
-        ) {
-            let rows = page
-                .iter()
-                .map(|r| Value::Object(project(r, other)))
-                .collect();
-            out.insert(m.name.into(), Value::Array(rows));
+    // A list answered twice over (`RuleSet` beside `RuleExtSet`): the same page in each.
+    let output = object_of(action.output);
+    for m in output.members.iter().filter(|m| m.list && m.name != items) {
+        if let Some(other) = member_object(output, m.name) {
+            let rows = page.iter().map(|r| Value::Object(project(r, other)));
+            out.insert(m.name.into(), Value::Array(rows.collect()));
         }
     }
     out.insert(

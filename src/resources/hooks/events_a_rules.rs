@@ -38,9 +38,10 @@ const SOURCES: [(&str, &str, &str); 4] = [
 /// identifier names none). Derived fields are kept: `UpdateTime` (and `CreateTime`),
 /// the image count, `IsGlobal` of a whitelist (no images), a rule's `RuleActions`.
 /// Without the entry (`WhiteListInfo` is optional for risky syscalls) the event's
-/// process, syscall and image make it; with neither, `MissingParameter`.
-/// With `EventId` (naming an event; another is ignored), the event links to it: a rule becomes the event's `RuleId`
-/// (`RuleExist`), a whitelist entry marks the event `EVENT_ADD_WHITE`.
+/// process, syscall and image make it; with neither, `MissingParameter`. With
+/// `EventId` (naming an event; another is ignored), the event links to it: a rule
+/// becomes the event's `RuleId` (`RuleExist`), a whitelist entry marks the event
+/// `EVENT_ADD_WHITE`.
 pub fn add_edit(
     env: &Env,
     res: &'static Resource,

@@ -148,6 +148,7 @@ pub fn mark(
     Ok(changed.into_iter().map(|r| r.fields).collect())
 }
 
+/// `Modify*Status` of abnormal processes, access control, reverse shell, syscalls.
 pub fn set_status(
     env: &Env,
     res: &'static Resource,

@@ -65,6 +65,7 @@ READS = {
     "DescribeAssetImageDetail": ("local_images", "ImageID", "ImageID"),
     "DescribeClusterDetail": ("clusters", "ClusterId", "ClusterId"),
     "DescribeAssetImageRegistryRegistryDetail": ("registries", "RegistryId", "RegistryId"),
+    "DescribeRiskSyscallWhiteListDetail": ("risk_syscall_whitelists", "Id", "WhiteListId"),
 }
 
 

@@ -324,7 +324,15 @@ fn list(
             next_pending(fields, now)
         })?;
     let (rows, n) = query::select_columns(&plan, item, &view, &link_filters(res, params), params)?;
-    let mut page = Vec::with_capacity(rows.len());
+    // A list answered twice over (`RuleSet` beside `RuleExtSet`): the same page in
+    // each, every record shown as each list's own item type.
+    let output = object_of(action.output);
+    let mut lists: Vec<(&str, &'static spec::Object, Vec<Value>)> = vec![(items, item, Vec::new())];
+    for m in output.members.iter().filter(|m| m.list && m.name != items) {
+        if let Some(other) = member_object(output, m.name) {
+            lists.push((m.name, other, Vec::new()));
+        }
+    }
     for row in rows {
         let Some(id) = view.ids.get(row) else {
             continue;
@@ -332,11 +340,15 @@ fn list(
         // Gone since the view was read (a concurrent delete): left out.
         if let Some(mut record) = env.store.record(res.name, &env.account, id)? {
             settle(&mut record.fields, env.now_ms);
-            page.push(Value::Object(project(&record.fields, item)));
+            for (_, shown_as, page) in &mut lists {
+                page.push(Value::Object(project(&record.fields, shown_as)));
+            }
         }
     }
     let mut out = Map::new();
-    out.insert(items.into(), Value::Array(page));
+    for (name, _, page) in lists {
+        out.insert(name.into(), Value::Array(page));
+    }
     out.insert(total.into(), Value::from(n));
     Ok(out)
 }

@@ -142,6 +142,22 @@ pub fn select(
     Ok(items)
 }
 
+/// [`select`], then paged with Tencent's defaults (`Limit` 10, at most 100): for a
+/// hook listing items it made itself. The page and the number that matched.
+pub fn run(
+    res: &Resource,
+    action: &Action,
+    item: &'static Object,
+    items: Vec<Map<String, Value>>,
+    params: &Map<String, Value>,
+) -> Result<(Vec<Map<String, Value>>, usize), ApiError> {
+    let items = select(res, action, item, items, params)?;
+    let total = items.len();
+    let limit = params.get("Limit").and_then(Value::as_u64);
+    let offset = params.get("Offset").and_then(Value::as_u64);
+    Ok((page(items, limit, offset)?, total))
+}
+
 /// The same selection over a column view of the records (`store::columns`), with
 /// the resource's links (`(field, wanted identifier)`) applied first: the positions
 /// in `view` of the page's records, and how many matched. A filter is decided once

@@ -7,6 +7,8 @@ mod bindings;
 mod dashboard;
 mod detail;
 mod errors;
+mod events_a;
+mod events_a_whitelists;
 mod helpers;
 mod ratelimit;
 mod registry;

@@ -143,6 +143,16 @@ async fn every_documented_example_request_gets_a_schema_valid_answer() {
             0,
             "FailedOperation.ErrAlreadyScanning",
         ),
+        // Documented event, rule and whitelist ids name Tencent's records.
+        ("DescribeAbnormalProcessDetail", 0, "ResourceNotFound"),
+        ("DescribeAbnormalProcessRuleDetail", 0, "ResourceNotFound"),
+        ("DescribeAbnormalProcessRuleDetail", 1, "ResourceNotFound"),
+        ("DescribeAbnormalProcessRuleDetail", 2, "ResourceNotFound"),
+        ("DescribeAccessControlDetail", 0, "ResourceNotFound"),
+        ("DescribeAccessControlRuleDetail", 0, "ResourceNotFound"),
+        ("DescribeAccessControlRuleDetail", 1, "ResourceNotFound"),
+        ("DescribeAccessControlRuleDetail", 2, "ResourceNotFound"),
+        ("DescribeAccessControlRuleDetail", 3, "ResourceNotFound"),
         // A documented TaskID names one of Tencent's tasks, not one made here.
         (
             "DescribeAssetImageRegistryScanStatusOneKey",
@@ -155,9 +165,19 @@ async fn every_documented_example_request_gets_a_schema_valid_answer() {
             "ResourceNotFound",
         ),
         ("DescribeAssetImageScanStatus", 0, "ResourceNotFound"),
+        ("DescribeEscapeEventDetail", 0, "ResourceNotFound"),
         // A documented JobId names one of Tencent's export jobs.
         ("DescribeExportJobDownloadURL", 0, "ResourceNotFound"),
         ("DescribeExportJobResult", 0, "ResourceNotFound"),
+        ("DescribeReverseShellDetail", 0, "ResourceNotFound"),
+        (
+            "DescribeReverseShellRegexpWhiteListInfo",
+            0,
+            "ResourceNotFound",
+        ),
+        ("DescribeReverseShellWhiteListDetail", 0, "ResourceNotFound"),
+        ("DescribeRiskSyscallDetail", 0, "ResourceNotFound"),
+        ("DescribeRiskSyscallWhiteListDetail", 0, "ResourceNotFound"),
         (
             "ModifyAssetImageRegistryScanStopOneKey",
             0,

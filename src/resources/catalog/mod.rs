@@ -16,6 +16,7 @@ macro_rules! list {
 }
 
 mod assets;
+mod events_a;
 mod registry_images;
 mod settings;
 
@@ -24,6 +25,7 @@ static FAMILIES: &[&[Resource]] = &[
     registry_images::RESOURCES,
     assets::RESOURCES,
     settings::RESOURCES,
+    events_a::RESOURCES,
 ];
 
 /// Every resource of every family.

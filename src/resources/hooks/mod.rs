@@ -3,6 +3,9 @@
 
 pub mod clusters;
 pub mod containers;
+pub mod events_a;
+pub mod events_a_escape;
+pub mod events_a_rules;
 pub mod image_scans;
 pub mod refresh;
 pub mod registries;

@@ -6,6 +6,7 @@ mod admin;
 mod dashboard;
 mod detail;
 mod errors;
+mod events_b;
 mod helpers;
 mod ratelimit;
 mod registry;

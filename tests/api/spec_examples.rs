@@ -134,6 +134,15 @@ async fn every_documented_example_request_gets_a_schema_valid_answer() {
     );
     // Exactly these examples are refused, each for a reason of the state model.
     let expected_errors = [
+        // Its example sends RequestType IP without a WhiteIPList: nothing to add.
+        (
+            "AddOrModifyMaliciousConnectionWhiteList",
+            0,
+            "InvalidParameterValue",
+        ),
+        // Runtime-event examples name Tencent's rules, tasks, events and samples
+        // (`Id` 256, `TaskId` `6177adf5…`, `MD5` `dskaldjskld`), not ones made here.
+        ("AddOrModifyVirusWhiteListRule", 0, "ResourceNotFound"),
         // It scans every image (`All`), and those of CreateAssetImageRegistryScanTask's
         // examples, which came before (by name), are still being scanned: the clock
         // is frozen.
@@ -142,6 +151,7 @@ async fn every_documented_example_request_gets_a_schema_valid_answer() {
             0,
             "FailedOperation.ErrAlreadyScanning",
         ),
+        ("CreateVirusScanAgain", 0, "ResourceNotFound"),
         // A documented TaskID names one of Tencent's tasks, not one made here.
         (
             "DescribeAssetImageRegistryScanStatusOneKey",
@@ -157,6 +167,24 @@ async fn every_documented_example_request_gets_a_schema_valid_answer() {
         // A documented JobId names one of Tencent's export jobs.
         ("DescribeExportJobDownloadURL", 0, "ResourceNotFound"),
         ("DescribeExportJobResult", 0, "ResourceNotFound"),
+        ("DescribeImageDenyEventDetail", 0, "ResourceNotFound"),
+        ("DescribeImageDenyRuleDetail", 0, "ResourceNotFound"),
+        ("DescribeK8sApiAbnormalEventInfo", 0, "ResourceNotFound"),
+        ("DescribeK8sApiAbnormalRuleInfo", 0, "ResourceNotFound"),
+        ("DescribeK8sApiAbnormalRuleScopeList", 0, "ResourceNotFound"),
+        (
+            "DescribeVirusAutoIsolateSampleDetail",
+            0,
+            "ResourceNotFound",
+        ),
+        (
+            "DescribeVirusAutoIsolateSampleDownloadURL",
+            0,
+            "ResourceNotFound",
+        ),
+        ("DescribeVirusDetail", 0, "ResourceNotFound"),
+        ("DescribeVirusSampleDownloadUrl", 0, "ResourceNotFound"),
+        ("DescribeVirusScanTaskStatus", 0, "ResourceNotFound"),
         (
             "ModifyAssetImageRegistryScanStopOneKey",
             0,
@@ -165,6 +193,10 @@ async fn every_documented_example_request_gets_a_schema_valid_answer() {
         ("ModifyAssetImageScanStop", 0, "ResourceNotFound"),
         // Its example sends InstanceType `abc` (documented: Cluster or Node).
         ("ModifyDefendStatus", 0, "InvalidParameterValue"),
+        ("ModifyK8sApiAbnormalRuleInfo", 0, "ResourceNotFound"),
+        ("ModifyK8sApiAbnormalRuleStatus", 0, "ResourceNotFound"),
+        ("ModifyVirusAutoIsolateExampleSwitch", 0, "ResourceNotFound"),
+        ("StopVirusScanTask", 0, "ResourceNotFound"),
         // Its example names no RegistryId.
         (
             "UpdateAssetImageRegistryRegistryDetail",

@@ -3,6 +3,7 @@
 
 pub mod clusters;
 pub mod containers;
+pub mod events_b;
 pub mod image_scans;
 pub mod refresh;
 pub mod registries;

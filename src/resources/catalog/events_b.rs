@@ -5,7 +5,7 @@
 //! summaries across every runtime event kind.
 
 use super::super::Bind::{Delete, Export, Hook, List, Read, Status};
-use super::super::hooks::events_b::{self, k8s, lists, virus};
+use super::super::hooks::events_b::{self, k8s, lists, virus, virus_scan};
 use super::super::{Id, Resource};
 
 pub static RESOURCES: &[Resource] = &[
@@ -83,23 +83,23 @@ pub static RESOURCES: &[Resource] = &[
         bind: &[
             Hook {
                 action: "CreateVirusScanTask",
-                hook: virus::create_scan,
+                hook: virus_scan::create_scan,
             },
             Hook {
                 action: "CreateVirusScanAgain",
-                hook: virus::scan_again,
+                hook: virus_scan::scan_again,
             },
             Hook {
                 action: "StopVirusScanTask",
-                hook: virus::stop_scan,
+                hook: virus_scan::stop_scan,
             },
             Hook {
                 action: "DescribeVirusScanTaskStatus",
-                hook: virus::scan_status,
+                hook: virus_scan::scan_status,
             },
             Hook {
                 action: "DescribeVirusManualScanEstimateTimeout",
-                hook: virus::estimate_timeout,
+                hook: virus_scan::estimate_timeout,
             },
         ],
         filter_fields: &[],

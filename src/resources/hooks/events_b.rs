@@ -10,6 +10,7 @@
 pub mod k8s;
 pub mod lists;
 pub mod virus;
+pub mod virus_scan;
 
 use serde_json::{Map, Value, json};
 

@@ -65,6 +65,7 @@ READS = {
     "DescribeAssetImageDetail": ("local_images", "ImageID", "ImageID"),
     "DescribeClusterDetail": ("clusters", "ClusterId", "ClusterId"),
     "DescribeAssetImageRegistryRegistryDetail": ("registries", "RegistryId", "RegistryId"),
+    "DescribeK8sApiAbnormalEventInfo": ("k8s_api_abnormal_events", "ID", "ID"),
 }
 
 

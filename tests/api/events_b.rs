@@ -168,6 +168,50 @@ async fn isolating_a_virus_events_container_finishes_on_the_clock() {
     assert_eq!(d["OperationTime"], "2026-12-02 12:00:00");
     let s = app.call("DescribeVirusSummary", json!({})).await;
     assert_eq!(s["IsolateCnt"], 1, "{s}");
+    let container = app
+        .call("DescribeAssetContainerDetail", json!({"ContainerId": WEB1}))
+        .await;
+    assert_eq!(
+        container["NetStatus"], "ISOLATED",
+        "the container itself is isolated"
+    );
+}
+
+#[tokio::test]
+async fn whitelisting_a_trojan_adds_a_rule_and_auto_isolate_switches_its_sample_on() {
+    let app = spawn_app().await;
+    clock_at(&app, "2026-12-02T12:00:00Z").await;
+    app.call(
+        "ModifyVirusFileStatus",
+        json!({"EventIdSet": ["vir-demo0002"], "Status": "EVENT_ADD_WHITE", "Remark": "test fixture",
+               "AutoIsolate": true}),
+    )
+    .await;
+    let rules = app
+        .call(
+            "DescribeVirusWhiteListRules",
+            json!({"Filters": filter("Remark", "test fixture")}),
+        )
+        .await;
+    assert_eq!(
+        rules["List"][0]["Md5List"],
+        json!(["9e107d9d372bb6826bd81d3542a419d6"]),
+        "{rules}"
+    );
+    let sample = app
+        .call(
+            "DescribeVirusAutoIsolateSampleList",
+            json!({"Filters": filter("MD5", "9e107d9d372bb6826bd81d3542a419d6")}),
+        )
+        .await;
+    assert_eq!(
+        (
+            sample["List"][0]["AutoIsolateSwitch"].as_bool(),
+            sample["List"][0]["ModifyTime"].as_str()
+        ),
+        (Some(true), Some("2026-12-02T12:00:00Z")),
+        "{sample}"
+    );
 }
 
 #[tokio::test]

@@ -204,6 +204,7 @@ pub fn set_status(
                 Effect::Isolate => ("ISOLATING", "ISOLATED"),
                 _ => ("RESTORING", "NORMAL"),
             };
+            let mut containers = Vec::new();
             for r in &mut events {
                 transition(
                     &mut r.fields,
@@ -211,8 +212,13 @@ pub fn set_status(
                     env.now_ms + env.task_ms,
                     &[("ContainerNetStatus", json!(then))],
                 );
+                containers.push(text(&r.fields, "ContainerId").to_string());
             }
+            isolate_containers(env, &containers, now, then)?;
         }
+    }
+    if res.name == "virus_events" {
+        virus::follow_up(env, &params, asked, &events)?;
     }
     let remark = params.get("Remark").cloned();
     for r in &mut events {
@@ -224,6 +230,28 @@ pub fn set_status(
     }
     save(env, &events)?;
     Ok(Map::new())
+}
+
+/// The model's containers (`containers`) that events name move their `NetStatus` as
+/// `ModifyContainerNetStatus` would: `now`, then `then` after the task duration.
+fn isolate_containers(env: &Env, ids: &[String], now: &str, then: &str) -> Result<(), ApiError> {
+    let Some(res) = resource("containers") else {
+        return Ok(());
+    };
+    let mut changed = Vec::new();
+    for id in ids.iter().filter(|i| !i.is_empty()) {
+        if let Some(mut c) = env.store.record(res.name, &env.account, id)? {
+            settle(&mut c.fields, env.now_ms);
+            transition(
+                &mut c.fields,
+                &[("NetStatus", json!(now))],
+                env.now_ms + env.task_ms,
+                &[("NetStatus", json!(then))],
+            );
+            changed.push(c);
+        }
+    }
+    save(env, &changed)
 }
 
 /// The runtime event collections and how `DescribeSecEventsTendency` names them.

@@ -189,3 +189,81 @@ pub fn put_whitelist_rule(
     }
     Ok(Map::new())
 }
+
+/// What `ModifyVirusFileStatus` does beyond the events: `EVENT_ADD_WHITE` puts their
+/// MD5s on a new whitelist rule (every image), and `AutoIsolate` switches on the
+/// auto-isolation of their samples (a sample not listed yet is added).
+pub fn follow_up(
+    env: &Env,
+    params: &Map<String, Value>,
+    asked: &str,
+    events: &[crate::store::Record],
+) -> Result<(), ApiError> {
+    let md5s: Vec<&str> = events
+        .iter()
+        .map(|e| text(&e.fields, "MD5"))
+        .filter(|m| !m.is_empty())
+        .collect();
+    if md5s.is_empty() {
+        return Ok(());
+    }
+    if let (true, Some(rules)) = (
+        asked == "EVENT_ADD_WHITE",
+        resource("virus_whitelist_rules"),
+    ) {
+        let mut rule = Map::new();
+        rule.insert("Md5List".into(), json!(md5s));
+        rule.insert("Scope".into(), json!(1));
+        if let Some(remark) = params.get("Remark") {
+            rule.insert("Remark".into(), remark.clone());
+        }
+        put_whitelist_rule(env, rules, rule)?;
+    }
+    let (Some(true), Some(samples)) = (
+        params.get("AutoIsolate").and_then(Value::as_bool),
+        resource("virus_isolate_samples"),
+    ) else {
+        return Ok(());
+    };
+    let mut changed = Vec::new();
+    for e in events {
+        let md5 = text(&e.fields, "MD5");
+        let mut sample = match env.store.record(samples.name, &env.account, md5)? {
+            Some(s) => s,
+            None => crate::store::Record {
+                collection: samples.name.to_string(),
+                account: env.account.clone(),
+                id: md5.to_string(),
+                seq: 0,
+                fields: Map::new(),
+            },
+        };
+        for (k, v) in [
+            ("MD5", json!(md5)),
+            ("AutoIsolateSwitch", json!(true)),
+            ("ModifyTime", json!(iso_time(env.now_ms))),
+        ] {
+            sample.fields.insert(k.into(), v);
+        }
+        for k in [
+            "VirusName",
+            "RiskLevel",
+            "HarmDescribe",
+            "SuggestScheme",
+            "Size",
+        ] {
+            if let (false, Some(v)) = (sample.fields.contains_key(k), field(&e.fields, k)) {
+                sample.fields.insert(k.into(), v.clone());
+            }
+        }
+        changed.push(sample);
+    }
+    save(env, &changed)
+}
+
+/// `ms` as the `datetime_iso` the sample list documents (`2026-12-02T12:00:00Z`).
+fn iso_time(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
+}

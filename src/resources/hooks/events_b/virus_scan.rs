@@ -23,7 +23,16 @@ const CONCURRENCY: usize = 2;
 /// model does not know is still scanned under its identifier.
 fn scan_targets(env: &Env, params: &Map<String, Value>) -> Result<Vec<Value>, ApiError> {
     let all = params.get("ScanRangeAll") == Some(&Value::Bool(true));
-    let on_hosts = params.get("ScanRangeType").and_then(Value::as_u64) == Some(1);
+    let on_hosts = match params.get("ScanRangeType").and_then(Value::as_u64) {
+        Some(0) => false,
+        Some(1) => true,
+        _ => {
+            return Err(ApiError::invalid_parameter_value(
+                "ScanRangeType",
+                "is 0 (containers) or 1 (hosts)",
+            ));
+        }
+    };
     let ids = ids_of(params, "ScanIds");
     if !all && ids.is_empty() {
         return Err(ApiError::invalid_parameter_value(

@@ -55,6 +55,36 @@ fn resolve(
     }
 }
 
+/// A `TimeRange` filter (`["2022-03-31 16:55:00", "2022-03-31 17:00:00"]`, either end
+/// may be empty) on the field the resource maps it to: the field, its bounds.
+fn time_range(res: &Resource, f: &AssetFilter) -> Option<(&'static str, String, String)> {
+    if !f.name.eq_ignore_ascii_case("TimeRange") {
+        return None;
+    }
+    let (_, field) = res
+        .filter_fields
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("TimeRange"))?;
+    let bound = |i: usize| f.values.get(i).map(|v| comparable(v)).unwrap_or_default();
+    Some((field, bound(0), bound(1)))
+}
+
+/// An API time as comparable text: `2022-03-31T16:55:00Z` as `2022-03-31 16:55:00`.
+fn comparable(time: &str) -> String {
+    time.trim()
+        .replacen('T', " ", 1)
+        .trim_end_matches('Z')
+        .to_string()
+}
+
+/// Whether `item`'s time fields fall within the ranges (bounds included).
+fn within(item: &Map<String, Value>, ranges: &[(&str, String, String)]) -> bool {
+    ranges.iter().all(|(field, from, to)| {
+        let t = comparable(item.get(*field).and_then(Value::as_str).unwrap_or(""));
+        !t.is_empty() && (from.is_empty() || t >= *from) && (to.is_empty() || t <= *to)
+    })
+}
+
 /// Filters and sorts `items` (already shown as `item`) as `params` ask (not paged).
 pub fn select(
     res: &Resource,
@@ -64,11 +94,16 @@ pub fn select(
     params: &Map<String, Value>,
 ) -> Result<Vec<Map<String, Value>>, ApiError> {
     let mut filters = Vec::new();
+    let mut ranges = Vec::new();
     if let Some(Value::Array(raw)) = params.get("Filters") {
         for (i, f) in raw.iter().enumerate() {
             let f: AssetFilter = serde_json::from_value(f.clone()).map_err(|e| {
                 ApiError::invalid_parameter_value(&format!("Filters.{i}"), &e.to_string())
             })?;
+            if let Some(range) = time_range(res, &f) {
+                ranges.push(range);
+                continue;
+            }
             if let Some(f) = resolve(res, action, item, i, f)? {
                 filters.push(f);
             }
@@ -100,7 +135,7 @@ pub fn select(
             exact_match: Some(true),
         });
     }
-    items.retain(|i| passes(i, &filters));
+    items.retain(|i| passes(i, &filters) && within(i, &ranges));
     if let Some(by) = params
         .get("By")
         .and_then(Value::as_str)

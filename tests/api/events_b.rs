@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use crate::helpers::*;
 
 mod errors;
+mod exports;
 mod kinds;
 mod virus;
 

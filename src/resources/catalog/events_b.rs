@@ -51,7 +51,7 @@ pub static RESOURCES: &[Resource] = &[
                 hook: events_b::sec_events_tendency,
             },
         ],
-        filter_fields: &[],
+        filter_fields: &[("TimeRange", "CreateTime")],
         links: &[],
     },
     // Trojans an image scan found in a local image (`ImageID` names it).
@@ -219,7 +219,7 @@ pub static RESOURCES: &[Resource] = &[
                 hook: k8s::tendency,
             },
         ],
-        filter_fields: &[("MatchRules", "RuleName")],
+        filter_fields: &[("MatchRules", "RuleName"), ("TimeRange", "LastCreateTime")],
         links: &[],
     },
     Resource {
@@ -283,7 +283,11 @@ pub static RESOURCES: &[Resource] = &[
                 hook: events_b::set_status,
             },
         ],
-        filter_fields: &[("RiskDns", "Address"), ("RiskIP", "Address")],
+        filter_fields: &[
+            ("RiskDns", "Address"),
+            ("RiskIP", "Address"),
+            ("TimeRange", "LatestFoundTime"),
+        ],
         links: &[],
     },
     // ---- image deny: containers of blocked images stopped from starting
@@ -303,7 +307,7 @@ pub static RESOURCES: &[Resource] = &[
                 hook: lists::deny_tendency,
             },
         ],
-        filter_fields: &[],
+        filter_fields: &[("TimeRange", "LatestFoundTime")],
         links: &[],
     },
     Resource {

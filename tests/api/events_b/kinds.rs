@@ -1,9 +1,9 @@
 //! Malicious connection lists, K8s API abnormal events and rules, risky DNS, image
-//! deny, the summaries across every event kind, and the exports of the event lists.
+//! deny, and the summaries across every event kind.
 
 use serde_json::{Value, json};
 
-use super::{NGINX, WEB1, clock_at, exported_csv, filter, ids};
+use super::{clock_at, filter, ids};
 use crate::helpers::*;
 
 #[tokio::test]
@@ -211,6 +211,25 @@ async fn risky_dns_events_are_marked_whitelisted_and_deleted() {
         ids(&undealt, "Address"),
         ["pool.miner.example", "203.0.113.66"]
     );
+    let range = |from: &str, to: &str| json!([{"Name": "TimeRange", "Values": [from, to]}]);
+    let recent = app
+        .call(
+            "DescribeRiskDnsList",
+            json!({"Filters": range("2026-12-01 12:00:00", "2026-12-02 23:59:59")}),
+        )
+        .await;
+    assert_eq!(ids(&recent, "EventID"), ["2"], "by LatestFoundTime");
+    let since = app
+        .call(
+            "DescribeRiskDnsList",
+            json!({"Filters": range("2026-12-01T10:16:00Z", "")}),
+        )
+        .await;
+    assert_eq!(
+        ids(&since, "EventID"),
+        ["1", "2"],
+        "bounds included, open end"
+    );
     let by_ip = app
         .call(
             "DescribeRiskDnsList",
@@ -355,54 +374,4 @@ async fn the_cross_kind_summary_and_tendency_count_every_event_collection() {
     };
     assert_eq!(kind("ET_VIRUS"), [1, 1, 1]);
     assert_eq!(kind("ET_MALICIOUS_CONNECTION"), [1, 0, 1]);
-}
-
-#[tokio::test]
-async fn event_exports_hold_the_lists_rows() {
-    let app = spawn_app().await;
-    clock_at(&app, "2026-12-02T12:00:00Z").await;
-    let job = app
-        .call(
-            "ExportVirusList",
-            json!({"ExportField": ["Id", "VirusName"], "Filters": filter("ContainerId", WEB1)}),
-        )
-        .await;
-    let csv = exported_csv(&app, &job).await;
-    assert_eq!(csv, "Id,VirusName\nvir-demo0001,Linux.Trojan.Miner\n");
-
-    let job = app
-        .call(
-            "CreateK8sApiAbnormalRuleExportJob",
-            json!({"ExportField": ["RuleID"], "Filters": filter("RuleType", "RT_SYSTEM")}),
-        )
-        .await;
-    let csv = exported_csv(&app, &job).await;
-    assert_eq!(csv, "RuleID\nrule-system01\n");
-
-    let seeded = post(
-        &app,
-        "fixtures",
-        json!({"image_viruses": [
-            {"ImageID": NGINX, "FileName": "miner", "Path": "/usr/bin/miner", "VirusName": "Miner", "RiskLevel": 2},
-            {"ImageID": "sha256:other", "FileName": "x", "Path": "/x", "VirusName": "X", "RiskLevel": 1}]}),
-    )
-    .await;
-    assert_eq!(seeded.0, 200, "{}", seeded.1);
-    let list = app
-        .call("DescribeAssetImageVirusList", json!({"ImageID": NGINX}))
-        .await;
-    assert_eq!(ids(&list, "FileName"), ["miner"]);
-    for action in [
-        "DescribeAssetImageVirusListExport",
-        "CreateAssetImageVirusExportJob",
-    ] {
-        let job = app
-            .call(
-                action,
-                json!({"ImageID": NGINX, "ExportField": ["Path", "VirusName"]}),
-            )
-            .await;
-        let csv = exported_csv(&app, &job).await;
-        assert_eq!(csv, "Path,VirusName\n/usr/bin/miner,Miner\n", "{action}");
-    }
 }

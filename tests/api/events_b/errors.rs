@@ -1,4 +1,5 @@
-//! Bad input to the runtime-event actions gets the Tencent error a real client expects.
+//! Bad input to the runtime-event actions gets the Tencent error a real client expects,
+//! and one account never sees or changes another's events.
 
 use serde_json::json;
 
@@ -143,4 +144,44 @@ async fn bad_event_input_is_refused_with_tencent_errors() {
         let res = app.call(action, body).await;
         assert_eq!(code(&res), Some(want), "{action}: {why}: {res}");
     }
+}
+
+#[tokio::test]
+async fn another_account_neither_sees_nor_changes_the_events() {
+    let app = spawn_with(&["--credential", "AKIDother:otherkey:other"]).await;
+    let other = |action: &'static str, body: serde_json::Value| {
+        let app = &app;
+        async move { app.call_as(action, body, "AKIDother", "otherkey").await }
+    };
+    let list = other("DescribeVirusList", json!({})).await;
+    assert_eq!(list["TotalCount"], 0);
+    other(
+        "ModifyK8sApiAbnormalEventStatus",
+        json!({"EventIDSet": [1], "Status": "EVENT_IGNORE"}),
+    )
+    .await;
+    let mine = app
+        .call("DescribeK8sApiAbnormalEventInfo", json!({"ID": 1}))
+        .await;
+    assert_eq!(mine["Info"]["Status"], "EVENT_UNDEAL");
+    let summary = other("DescribeContainerSecEventSummary", json!({})).await;
+    assert_eq!(summary["UnhandledVirusEventCnt"], 0);
+    let created = other(
+        "AddOrModifyMaliciousConnectionWhiteList",
+        json!({"RequestType": "IP", "WhiteIPList": ["192.0.2.1"]}),
+    )
+    .await;
+    assert_eq!(code(&created), None, "{created}");
+    let theirs = other("DescribeMaliciousConnectionWhiteList", json!({})).await;
+    assert_eq!(theirs["List"][0]["RuleID"], 1, "ids ascend per account");
+    let (status, body) = app
+        .admin(
+            reqwest::Method::GET,
+            "resources/malicious_connection_whitelist?account=other",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(body.to_string().matches("192.0.2.1").count(), 1, "{body}");
 }

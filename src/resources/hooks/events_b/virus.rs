@@ -199,11 +199,12 @@ pub fn follow_up(
     asked: &str,
     events: &[crate::store::Record],
 ) -> Result<(), ApiError> {
-    let md5s: Vec<&str> = events
-        .iter()
-        .map(|e| text(&e.fields, "MD5"))
-        .filter(|m| !m.is_empty())
-        .collect();
+    let mut md5s: Vec<&str> = Vec::new();
+    for m in events.iter().map(|e| text(&e.fields, "MD5")) {
+        if !m.is_empty() && !md5s.contains(&m) {
+            md5s.push(m);
+        }
+    }
     if md5s.is_empty() {
         return Ok(());
     }

@@ -74,6 +74,12 @@ async fn bad_event_input_is_refused_with_tencent_errors() {
             "no MD5",
         ),
         (
+            "AddOrModifyVirusWhiteListRule",
+            json!({"Md5List": ["aa"], "Scope": 2}),
+            "InvalidParameterValue",
+            "an undocumented scope",
+        ),
+        (
             "AddOrModifyMaliciousConnectionWhiteList",
             json!({"RequestType": "URL", "WhiteIPList": ["1.2.3.4"]}),
             "InvalidParameterValue",

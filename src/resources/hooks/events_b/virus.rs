@@ -143,6 +143,12 @@ pub fn put_whitelist_rule(
         ));
     }
     let scope = params.get("Scope").and_then(Value::as_u64).unwrap_or(1);
+    if scope > 1 {
+        return Err(ApiError::invalid_parameter_value(
+            "Scope",
+            "is 1 (every image) or 0 (the ImageIds)",
+        ));
+    }
     let images = ids_of(&params, "ImageIds");
     if scope == 0 && images.is_empty() {
         return Err(ApiError::invalid_parameter_value(

@@ -66,6 +66,7 @@ READS = {
     "DescribeClusterDetail": ("clusters", "ClusterId", "ClusterId"),
     "DescribeAssetImageRegistryRegistryDetail": ("registries", "RegistryId", "RegistryId"),
     "DescribeRiskSyscallWhiteListDetail": ("risk_syscall_whitelists", "Id", "WhiteListId"),
+    "DescribeK8sApiAbnormalEventInfo": ("k8s_api_abnormal_events", "ID", "ID"),
 }
 
 

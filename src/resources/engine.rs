@@ -460,7 +460,8 @@ fn delete(
     Ok(Map::new())
 }
 
-/// Sets fields on the records found; identifiers that name none are ignored.
+/// Sets fields on the records found; of a list of identifiers, those that name none
+/// are ignored, and one identifier (a scalar member) must name a record.
 fn status(
     env: &Env,
     res: &Resource,
@@ -468,6 +469,10 @@ fn status(
     set: &[(&str, &str)],
     params: &Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
+    if let Some(one) = params.get(ids).filter(|v| !v.is_array()) {
+        let id = id_text(one).unwrap_or_default();
+        load_one(env, res, ids, &id)?;
+    }
     let mut changed = Vec::new();
     for id in ids_of(params, ids) {
         if let Some(mut record) = env.store.record(res.name, &env.account, &id)? {

@@ -59,9 +59,49 @@ fn resolve(
     }
 }
 
+/// A time field and its bounds (`TimeRange`).
+type Range = (&'static str, String, String);
+
+/// A `TimeRange` filter (`["2022-03-31 16:55:00", "2022-03-31 17:00:00"]`, either end
+/// may be empty) on the field the resource maps it to: the field, its bounds.
+fn time_range(res: &Resource, f: &AssetFilter) -> Option<Range> {
+    if !f.name.eq_ignore_ascii_case("TimeRange") {
+        return None;
+    }
+    let (_, field) = res
+        .filter_fields
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("TimeRange"))?;
+    let bound = |i: usize| f.values.get(i).map(|v| comparable(v)).unwrap_or_default();
+    Some((field, bound(0), bound(1)))
+}
+
+/// An API time as comparable text: `2022-03-31T16:55:00Z` as `2022-03-31 16:55:00`.
+fn comparable(time: &str) -> String {
+    time.trim()
+        .replacen('T', " ", 1)
+        .trim_end_matches('Z')
+        .to_string()
+}
+
+/// Whether `item`'s time fields fall within the ranges (bounds included).
+fn within(item: &Map<String, Value>, ranges: &[Range]) -> bool {
+    ranges
+        .iter()
+        .all(|(field, from, to)| in_range(item.get(*field), from, to))
+}
+
+/// Whether a time value falls within `from..=to` (an empty bound is open).
+fn in_range(value: Option<&Value>, from: &str, to: &str) -> bool {
+    let t = comparable(value.and_then(Value::as_str).unwrap_or(""));
+    !t.is_empty() && (from.is_empty() || t.as_str() >= from) && (to.is_empty() || t.as_str() <= to)
+}
+
 /// What a list request asks: its filters (resolved to item fields) and its sort.
 pub struct Plan {
     filters: Vec<AssetFilter>,
+    /// `TimeRange` filters: a time field and its bounds.
+    ranges: Vec<Range>,
     /// The item field to sort by, and whether descending.
     sort: Option<(&'static str, bool)>,
 }
@@ -74,11 +114,16 @@ pub fn plan(
     params: &Map<String, Value>,
 ) -> Result<Plan, ApiError> {
     let mut filters = Vec::new();
+    let mut ranges = Vec::new();
     if let Some(Value::Array(raw)) = params.get("Filters") {
         for (i, f) in raw.iter().enumerate() {
             let f: AssetFilter = serde_json::from_value(f.clone()).map_err(|e| {
                 ApiError::invalid_parameter_value(&format!("Filters.{i}"), &e.to_string())
             })?;
+            if let Some(range) = time_range(res, &f) {
+                ranges.push(range);
+                continue;
+            }
             if let Some(f) = resolve(res, action, item, i, f)? {
                 filters.push(f);
             }
@@ -123,7 +168,11 @@ pub fn plan(
             .find(|m| m.name.eq_ignore_ascii_case(by))
             .map(|m| (m.name, desc));
     }
-    Ok(Plan { filters, sort })
+    Ok(Plan {
+        filters,
+        ranges,
+        sort,
+    })
 }
 
 /// Filters and sorts `items` (already shown as `item`) as `params` ask (not paged).
@@ -135,7 +184,7 @@ pub fn select(
     params: &Map<String, Value>,
 ) -> Result<Vec<Map<String, Value>>, ApiError> {
     let plan = plan(res, action, item, params)?;
-    items.retain(|i| passes(i, &plan.filters));
+    items.retain(|i| passes(i, &plan.filters) && within(i, &plan.ranges));
     if let Some((field, desc)) = plan.sort {
         sort_by(&mut items, field, desc);
     }
@@ -178,6 +227,12 @@ pub fn select_columns(
             Some(col) => tests.push(Test::new(col, move |v| matches_filter(v, f))),
             // Absent from every record: the filter compares the empty value.
             None if matches_filter(None, f) => {}
+            None => return Ok((Vec::new(), 0)),
+        }
+    }
+    for (field, from, to) in &plan.ranges {
+        match shown(view, item, field) {
+            Some(col) => tests.push(Test::new(col, move |v| in_range(v, from, to))),
             None => return Ok((Vec::new(), 0)),
         }
     }

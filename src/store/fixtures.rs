@@ -31,6 +31,10 @@ pub const BUNDLED: &[(&str, &str)] = &[
         "fixtures/demo-events-a.json",
         include_str!("../../fixtures/demo-events-a.json"),
     ),
+    (
+        "fixtures/demo-events-b.json",
+        include_str!("../../fixtures/demo-events-b.json"),
+    ),
 ];
 
 /// A rejected fixture: where, and why.

@@ -9,6 +9,7 @@ mod detail;
 mod errors;
 mod events_a;
 mod events_a_whitelists;
+mod events_b;
 mod helpers;
 mod ratelimit;
 mod registry;

@@ -17,6 +17,7 @@ macro_rules! list {
 
 mod assets;
 mod events_a;
+mod events_b;
 mod registry_images;
 mod settings;
 
@@ -26,6 +27,7 @@ static FAMILIES: &[&[Resource]] = &[
     assets::RESOURCES,
     settings::RESOURCES,
     events_a::RESOURCES,
+    events_b::RESOURCES,
 ];
 
 /// Every resource of every family.

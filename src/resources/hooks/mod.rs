@@ -6,6 +6,7 @@ pub mod containers;
 pub mod events_a;
 pub mod events_a_escape;
 pub mod events_a_rules;
+pub mod events_b;
 pub mod image_scans;
 pub mod refresh;
 pub mod registries;

@@ -231,7 +231,6 @@ async fn every_documented_example_request_gets_a_schema_valid_answer() {
         .map(|(a, n, c)| (*a, *n, c.to_string()))
         .collect();
     expected.sort();
-    let mut errors = errors;
     errors.sort();
     assert_eq!(errors, expected, "examples answered with an error");
     assert_eq!(svc.actions.len(), 357);

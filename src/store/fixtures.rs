@@ -27,6 +27,10 @@ pub const BUNDLED: &[(&str, &str)] = &[
         "fixtures/demo-world.json",
         include_str!("../../fixtures/demo-world.json"),
     ),
+    (
+        "fixtures/demo-vulns.json",
+        include_str!("../../fixtures/demo-vulns.json"),
+    ),
 ];
 
 /// A rejected fixture: where, and why.

@@ -16,3 +16,4 @@ mod spec_examples;
 mod stubs;
 mod tooling;
 mod validation;
+mod vulns;

@@ -157,6 +157,9 @@ async fn every_documented_example_request_gets_a_schema_valid_answer() {
         // A documented JobId names one of Tencent's export jobs.
         ("DescribeExportJobDownloadURL", 0, "ResourceNotFound"),
         ("DescribeExportJobResult", 0, "ResourceNotFound"),
+        // A documented EventID / PocID names one of Tencent's vulnerability records.
+        ("DescribeVulDefenceEventDetail", 0, "ResourceNotFound"),
+        ("DescribeVulDetail", 0, "ResourceNotFound"),
         (
             "ModifyAssetImageRegistryScanStopOneKey",
             0,

@@ -17,9 +17,10 @@ macro_rules! list {
 
 mod assets;
 mod settings;
+mod vulns;
 
 /// The families' tables, in the order `GET /_emulator/resources` lists them.
-static FAMILIES: &[&[Resource]] = &[assets::RESOURCES, settings::RESOURCES];
+static FAMILIES: &[&[Resource]] = &[assets::RESOURCES, settings::RESOURCES, vulns::RESOURCES];
 
 /// Every resource of every family.
 pub fn all() -> impl Iterator<Item = &'static Resource> {

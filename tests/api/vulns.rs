@@ -1,0 +1,535 @@
+//! Vulnerabilities on the resource model: the demo world's vulnerabilities
+//! (`fixtures/demo-vulns.json`) listed with counts derived from its images and
+//! containers, ignores, scan tasks on the clock, defence, RASP rules, summaries and
+//! exports.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+const NGINX: &str = "sha256:6f0d4c2a1b3e5f7a9c8d0e2f4a6b8c0d1e3f5a7b9c0d2e4f6a8b0c1d3e5f7a9b";
+const REDIS: &str = "sha256:1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b";
+
+async fn advance(app: &TestApp, seconds: u64) {
+    let body = json!({"freeze": true, "advance_seconds": seconds}).to_string();
+    let (status, _) = app.admin(Method::POST, "clock", Some(&body), None).await;
+    assert_eq!(status, 200);
+}
+
+fn pocs(list: &Value) -> Vec<&str> {
+    list["List"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{list}"))
+        .iter()
+        .map(|v| v["PocID"].as_str().unwrap())
+        .collect()
+}
+
+/// The CSV of an export job, once the job has finished on the clock.
+async fn csv_of(app: &TestApp, res: &Value) -> String {
+    let job = res["JobId"].as_str().unwrap_or_else(|| panic!("{res}"));
+    advance(app, 5).await;
+    let url = app
+        .call("DescribeExportJobDownloadURL", json!({"JobID": job}))
+        .await["DownloadURL"]
+        .as_str()
+        .unwrap()
+        .replace(".xlsx?", ".csv?");
+    app.client
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn vulnerability_lists_hold_the_seeded_ones_with_counts_from_the_assets() {
+    let app = spawn_app().await;
+    let system = app
+        .call("DescribeSystemVulList", json!({"By": "ID", "Order": "asc"}))
+        .await;
+    assert_eq!(pocs(&system), ["pcmgr-demo0001", "pcmgr-demo0002"]);
+    let first = &system["List"][0];
+    assert_eq!(
+        (&first["LocalImageCount"], &first["ContainerCount"]),
+        (&json!(1), &json!(2)),
+        "nginx runs in web-1 and web-2"
+    );
+    let high = app
+        .call(
+            "DescribeSystemVulList",
+            json!({"Filters": [{"Name": "Level", "Values": ["HIGH"]}]}),
+        )
+        .await;
+    assert_eq!(pocs(&high), ["pcmgr-demo0001"]);
+    let on_redis = app
+        .call(
+            "DescribeSystemVulList",
+            json!({"Filters": [{"Name": "ImageID", "Values": [REDIS]}]}),
+        )
+        .await;
+    assert_eq!(on_redis["TotalCount"], 0);
+    let web = app.call("DescribeWebVulList", json!({})).await;
+    assert_eq!(web["TotalCount"], 2);
+    let emergency = app.call("DescribeEmergencyVulList", json!({})).await;
+    assert_eq!(pocs(&emergency), ["pcmgr-demo0004"]);
+
+    let detail = app
+        .call("DescribeVulDetail", json!({"PocID": "pcmgr-demo0005"}))
+        .await;
+    assert_eq!(detail["VulInfo"]["RegistryImageCount"], 1, "{detail}");
+    assert_eq!(detail["VulInfo"]["CVEID"], "CVE-2022-22965");
+    let missing = app
+        .call("DescribeVulDetail", json!({"PocID": "pcmgr-nope"}))
+        .await;
+    assert_eq!(code(&missing), Some("ResourceNotFound"));
+    let newest = app.call("DescribeNewestVul", json!({})).await;
+    assert_eq!(
+        (&newest["PocID"], &newest["SupportDefense"]),
+        (&json!("pcmgr-demo0004"), &json!(1))
+    );
+}
+
+#[tokio::test]
+async fn affected_images_containers_and_registry_images_come_from_the_model() {
+    let app = spawn_app().await;
+    let poc = json!({"PocID": "pcmgr-demo0001"});
+    let images = app.call("DescribeVulImageList", poc.clone()).await;
+    let image = &images["List"][0];
+    assert_eq!(images["TotalCount"], 1);
+    assert_eq!(
+        (
+            &image["ImageName"],
+            &image["ContainerCount"],
+            &image["HostCount"]
+        ),
+        (&json!("nginx:1.25"), &json!(2), &json!(1))
+    );
+    assert_eq!(image["ComponentList"][0]["FixedVersion"], "1.25.3");
+    let containers = app.call("DescribeVulContainerList", poc).await;
+    let names: Vec<_> = containers["List"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["ContainerName"].as_str(), c["ContainerStatus"].as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            (Some("web-1"), Some("RUNNING")),
+            (Some("web-2"), Some("RUNNING"))
+        ]
+    );
+    let registry = app
+        .call(
+            "DescribeVulRegistryImageList",
+            json!({"PocID": "pcmgr-demo0005"}),
+        )
+        .await;
+    assert_eq!(
+        (
+            &registry["List"][0]["ImageName"],
+            &registry["List"][0]["ImageAssetId"]
+        ),
+        (&json!("person1"), &json!(5427)),
+        "{registry}"
+    );
+    let of_image = app
+        .call(
+            "DescribeAssetImageVulList",
+            json!({"ImageID": NGINX, "By": "Level", "Order": "desc"}),
+        )
+        .await;
+    assert_eq!(of_image["TotalCount"], 3);
+    assert_eq!(of_image["List"][0]["Level"], 3, "HIGH is level 3");
+    assert_eq!(of_image["List"][0]["Component"], "nginx");
+}
+
+#[tokio::test]
+async fn an_ignored_vulnerability_leaves_the_lists_until_the_ignore_is_deleted() {
+    let app = spawn_app().await;
+    let ignore =
+        json!({"List": [{"PocID": "pcmgr-demo0001", "ImageIDs": [NGINX], "ImageType": "LOCAL"}]});
+    app.call("AddIgnoreVul", ignore.clone()).await;
+    let system = app.call("DescribeSystemVulList", json!({})).await;
+    assert_eq!(pocs(&system), ["pcmgr-demo0002"]);
+    let ignored = app.call("DescribeScanIgnoreVulList", json!({})).await;
+    assert_eq!(ignored["TotalCount"], 1);
+    assert_eq!(
+        (
+            &ignored["List"][0]["LocalImageCount"],
+            &ignored["List"][0]["IsIgnoreAll"]
+        ),
+        (&json!(1), &json!(0))
+    );
+    let images = app
+        .call(
+            "DescribeVulIgnoreLocalImageList",
+            json!({"PocID": "pcmgr-demo0001"}),
+        )
+        .await;
+    assert_eq!(images["List"][0]["ImageName"], "nginx:1.25");
+    let of_image = app
+        .call("DescribeAssetImageVulList", json!({"ImageID": NGINX}))
+        .await;
+    assert_eq!(of_image["TotalCount"], 2);
+    let levels = app
+        .call("DescribeVulLevelSummary", json!({"CategoryType": "SYSTEM"}))
+        .await;
+    assert_eq!(levels["HighLevelVulCount"], 0);
+
+    // Ignoring for every image (no ImageIDs), then taking it back.
+    app.call(
+        "AddIgnoreVul",
+        json!({"List": [{"PocID": "pcmgr-demo0004"}]}),
+    )
+    .await;
+    let emergency = app.call("DescribeEmergencyVulList", json!({})).await;
+    assert_eq!(emergency["TotalCount"], 0);
+    app.call("DeleteIgnoreVul", ignore).await;
+    app.call(
+        "DeleteIgnoreVul",
+        json!({"List": [{"PocID": "pcmgr-demo0004"}]}),
+    )
+    .await;
+    let system = app.call("DescribeSystemVulList", json!({})).await;
+    assert_eq!(system["TotalCount"], 2);
+    let emergency = app.call("DescribeEmergencyVulList", json!({})).await;
+    assert_eq!(emergency["TotalCount"], 1);
+    let ignored = app.call("DescribeScanIgnoreVulList", json!({})).await;
+    assert_eq!(ignored["TotalCount"], 0);
+    app.call("AddIgnoreVul", json!({"List": [{"PocID": "pcmgr-later"}]}))
+        .await;
+    let ignored = app.call("DescribeScanIgnoreVulList", json!({})).await;
+    assert_eq!(
+        (
+            &ignored["List"][0]["PocID"],
+            &ignored["List"][0]["IsIgnoreAll"]
+        ),
+        (&json!("pcmgr-later"), &json!(1)),
+        "a vulnerability no scan found yet is ignored under its id"
+    );
+    let empty = app
+        .call("AddIgnoreVul", json!({"List": [{"ImageIDs": [NGINX]}]}))
+        .await;
+    assert_eq!(code(&empty), Some("MissingParameter"));
+}
+
+#[tokio::test]
+async fn a_vulnerability_scan_finishes_on_the_clock_and_a_stopped_one_is_canceled() {
+    let app = spawn_app().await;
+    advance(&app, 0).await;
+    let task = app
+        .call(
+            "CreateVulScanTask",
+            json!({"LocalImageScanType": "IMAGEIDS", "LocalImageIDs": [NGINX]}),
+        )
+        .await;
+    let id = task["LocalTaskID"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{task}"));
+    let info = app
+        .call("DescribeVulScanInfo", json!({"LocalTaskID": id}))
+        .await;
+    assert_eq!(
+        (
+            &info["Status"],
+            &info["RemainingTime"],
+            &info["LocalImageScanCount"]
+        ),
+        (&json!("SCANNING"), &json!(5.0), &json!(1))
+    );
+    let rows = app
+        .call("DescribeVulScanLocalImageList", json!({"TaskID": id}))
+        .await;
+    assert_eq!(rows["List"][0]["ScanStatus"], "SCANNING");
+    assert_eq!(
+        (
+            &rows["List"][0]["HighLevelVulCount"],
+            &rows["List"][0]["MediumLevelVulCount"]
+        ),
+        (&json!(1), &json!(2))
+    );
+    advance(&app, 5).await;
+    let info = app.call("DescribeVulScanInfo", json!({})).await;
+    assert_eq!(
+        (
+            &info["Status"],
+            &info["FoundVulCount"],
+            &info["FoundRiskImageCount"]
+        ),
+        (&json!("SCANNED"), &json!(3), &json!(1))
+    );
+    let rows = app
+        .call("DescribeVulScanLocalImageList", json!({"TaskID": id}))
+        .await;
+    assert_eq!(rows["List"][0]["ScanStatus"], "FINISHED");
+
+    // NOT_SCAN: the authorised images not scanned yet (redis); stopped at once.
+    let summary = app
+        .call("DescribeVulScanAuthorizedImageSummary", json!({}))
+        .await;
+    assert_eq!(
+        (
+            &summary["AllAuthorizedImageCount"],
+            &summary["UnScanAuthorizedImageCount"]
+        ),
+        (&json!(2), &json!(1))
+    );
+    let second = app
+        .call(
+            "CreateVulScanTask",
+            json!({"LocalImageScanType": "NOT_SCAN"}),
+        )
+        .await;
+    let second = second["LocalTaskID"].as_i64().unwrap();
+    assert_eq!(second, id + 1);
+    app.call("StopVulScanTask", json!({"LocalTaskID": second}))
+        .await;
+    advance(&app, 5).await;
+    let info = app
+        .call("DescribeVulScanInfo", json!({"LocalTaskID": second}))
+        .await;
+    assert_eq!(info["Status"], "CANCELED");
+    let image = app
+        .call("DescribeAssetImageDetail", json!({"ImageID": REDIS}))
+        .await;
+    assert_eq!(image["ScanStatus"], "NOT_SCAN", "a stopped scan leaves it");
+    let unknown = app
+        .call("DescribeVulScanInfo", json!({"LocalTaskID": 99}))
+        .await;
+    assert_eq!(code(&unknown), Some("ResourceNotFound"));
+}
+
+#[tokio::test]
+async fn defence_events_are_marked_read_back_deleted_and_counted_per_day() {
+    let app = spawn_app().await;
+    let undealt = json!({"Filters": [{"Name": "Status", "Values": ["EVENT_UNDEAL"]}]});
+    let open = app.call("DescribeVulDefenceEvent", undealt.clone()).await;
+    assert_eq!(open["List"][0]["EventID"], 2, "{open}");
+    app.call(
+        "ModifyVulDefenceEventStatus",
+        json!({"EventIDs": [2], "Status": "EVENT_DEALED"}),
+    )
+    .await;
+    let detail = app
+        .call("DescribeVulDefenceEventDetail", json!({"EventID": 2}))
+        .await;
+    assert_eq!(detail["EventDetail"]["Status"], "EVENT_DEALED");
+    assert_eq!(
+        app.call("DescribeVulDefenceEvent", undealt).await["TotalCount"],
+        0
+    );
+    let bad = app
+        .call(
+            "ModifyVulDefenceEventStatus",
+            json!({"EventIDs": [2], "Status": "EVENT_LATER"}),
+        )
+        .await;
+    assert_eq!(code(&bad), Some("InvalidParameterValue"));
+    app.call(
+        "ModifyVulDefenceEventStatus",
+        json!({"EventIDs": [2], "Status": "EVENT_DEL"}),
+    )
+    .await;
+    let all = app.call("DescribeVulDefenceEvent", json!({})).await;
+    assert_eq!(all["TotalCount"], 1);
+    let gone = app
+        .call("DescribeVulDefenceEventDetail", json!({"EventID": 2}))
+        .await;
+    assert_eq!(code(&gone), Some("ResourceNotFound"));
+
+    let tendency = app
+        .call(
+            "DescribeVulDefenceEventTendency",
+            json!({"StartTime": "2026-12-01", "EndTime": "2026-12-03"}),
+        )
+        .await;
+    let counts = |list: &Value| -> Vec<i64> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["EventCount"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(counts(&tendency["AttackList"]), [0, 3, 0]);
+    assert_eq!(counts(&tendency["DefendedList"]), [0, 3, 0]);
+
+    let plugins = app
+        .call(
+            "DescribeVulDefencePlugin",
+            json!({"HostID": "host-demo0001"}),
+        )
+        .await;
+    assert_eq!(plugins["List"][0]["Status"], "SUCCESS");
+    let hosts = app
+        .call(
+            "CreateVulDefenceHostExportJob",
+            json!({"Filters": [{"Name": "Status", "Values": ["NO_DEFENDED"]}]}),
+        )
+        .await;
+    let csv = csv_of(&app, &hosts).await;
+    assert!(csv.lines().nth(1).unwrap().contains("demo-node-2"), "{csv}");
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+}
+
+#[tokio::test]
+async fn rasp_rules_are_created_changed_listed_and_deleted() {
+    let app = spawn_app().await;
+    app.call(
+        "ModifyRaspRules",
+        json!({"VulVulsIDs": [1005], "URLRegexp": "^/ping$"}),
+    )
+    .await;
+    let rules = app
+        .call("DescribeRaspRules", json!({"By": "Id", "Order": "asc"}))
+        .await;
+    assert_eq!(rules["TotalCount"], 2);
+    let new = &rules["List"][1];
+    assert_eq!(
+        (&new["Id"], &new["VulVulsName"], &new["URLRegexp"]),
+        (
+            &json!(2),
+            &json!("Spring Framework data binding RCE (Spring4Shell)"),
+            &json!("^/ping$")
+        )
+    );
+    app.call(
+        "ModifyRaspRules",
+        json!({"Id": 2, "VulVulsIDs": [1005], "URLRegexp": "^/pong$", "WhiteType": 1}),
+    )
+    .await;
+    let rules = app.call("DescribeRaspRules", json!({})).await;
+    let changed = rules["List"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["Id"] == 2)
+        .unwrap();
+    assert_eq!(
+        (&changed["URLRegexp"], &changed["WhiteType"]),
+        (&json!("^/pong$"), &json!(1))
+    );
+    let support = app.call("DescribeSupportDefenceVul", json!({})).await;
+    assert!(
+        support["List"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v["Status"] == 1),
+        "both defensible vulnerabilities are whitelisted: {support}"
+    );
+    let vuls = app.call("DescribeRaspRuleVuls", json!({})).await;
+    assert_eq!(vuls["TotalCount"], 2);
+    let unknown = app
+        .call("ModifyRaspRules", json!({"Id": 42, "URLRegexp": "x"}))
+        .await;
+    assert_eq!(code(&unknown), Some("ResourceNotFound"));
+    app.call("DeleteRaspRules", json!({"IDs": [1, 2]})).await;
+    let rules = app.call("DescribeRaspRules", json!({})).await;
+    assert_eq!(rules["TotalCount"], 0);
+}
+
+#[tokio::test]
+async fn summaries_and_tendencies_count_the_listed_vulnerabilities() {
+    let app = spawn_app().await;
+    let summary = app.call("DescribeVulSummary", json!({})).await;
+    assert_eq!(
+        (
+            &summary["VulTotalCount"],
+            &summary["SeriousVulCount"],
+            &summary["EmergencyVulnerabilityCount"],
+            &summary["SeriousVulnerabilityLocalImageCount"]
+        ),
+        (&json!(4), &json!(2), &json!(1), &json!(1))
+    );
+    let images = app.call("DescribeVulLevelImageSummary", json!({})).await;
+    assert_eq!(images["HighLevelVulLocalImagePercent"], 50.0, "{images}");
+    let top = app
+        .call("DescribeVulTopRanking", json!({"CategoryType": "WEB"}))
+        .await;
+    assert_eq!(top["List"][0]["AffectedImageCount"], 1);
+    let tendency = app
+        .call(
+            "DescribeVulTendency",
+            json!({"StartTime": "2026-11-30", "EndTime": "2026-12-01", "SphereOfInfluence": "LATEST"}),
+        )
+        .await;
+    let set = &tendency["VulTendencySet"];
+    let cnt = |i: usize| -> Vec<i64> {
+        set[i]["VulSet"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["Cnt"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(
+        (cnt(0), cnt(1)),
+        (vec![1, 0], vec![0, 0]),
+        "serious ones on latest images: {tendency}"
+    );
+    let risks = app.call("DescribeImageRiskSummary", json!({})).await;
+    let high = |list: &Value| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["Level"] == "HIGH")
+            .map(|r| r["Cnt"].clone())
+    };
+    assert_eq!(high(&risks["VulnerabilityCnt"]), Some(json!(1)));
+    assert_eq!(high(&risks["RiskCnt"]), Some(json!(1)));
+}
+
+#[tokio::test]
+async fn vulnerability_and_image_finding_exports_hold_the_lists_rows() {
+    let app = spawn_app().await;
+    let system = app
+        .call(
+            "CreateSystemVulExportJob",
+            json!({"Filters": [{"Name": "Level", "Values": ["MIDDLE"]}]}),
+        )
+        .await;
+    let csv = csv_of(&app, &system).await;
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    assert!(csv.contains("CVE-2023-4911"), "{csv}");
+    let containers = app
+        .call(
+            "CreateVulContainerExportJob",
+            json!({"PocID": "pcmgr-demo0001"}),
+        )
+        .await;
+    let csv = csv_of(&app, &containers).await;
+    assert!(csv.contains("web-1") && csv.contains("web-2"), "{csv}");
+
+    let (status, _) = post(
+        &app,
+        "fixtures",
+        json!({"image_viruses": [{"ImageID": REDIS, "VirusName": "Linux.Trojan.Miner", "RiskLevel": 4,
+                                  "Path": "/tmp/xmrig", "FirstScanTime": "2026-12-02 10:00:00"}]}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let viruses = app
+        .call("DescribeAssetImageVirusList", json!({"ImageID": REDIS}))
+        .await;
+    assert_eq!(viruses["List"][0]["VirusName"], "Linux.Trojan.Miner");
+    let none = app
+        .call("DescribeAssetImageVirusList", json!({"ImageID": NGINX}))
+        .await;
+    assert_eq!(none["TotalCount"], 0);
+    let export = app
+        .call(
+            "CreateAssetImageVirusExportJob",
+            json!({"ImageID": REDIS, "ExportField": ["VirusName", "Path"]}),
+        )
+        .await;
+    assert_eq!(
+        csv_of(&app, &export).await,
+        "VirusName,Path\nLinux.Trojan.Miner,/tmp/xmrig\n"
+    );
+}

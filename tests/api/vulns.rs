@@ -63,6 +63,10 @@ async fn vulnerability_lists_hold_the_seeded_ones_with_counts_from_the_assets() 
         .await;
     assert_eq!(detail["VulInfo"]["RegistryImageCount"], 1, "{detail}");
     assert_eq!(detail["VulInfo"]["CVEID"], "CVE-2022-22965");
+    assert_eq!(
+        detail["VulInfo"]["ComponentList"],
+        json!([{"Name": "spring-beans", "Version": ["5.3.17"], "FixedVersion": ["5.3.18"]}])
+    );
     let missing = app
         .call("DescribeVulDetail", json!({"PocID": "pcmgr-nope"}))
         .await;
@@ -334,4 +338,40 @@ async fn summaries_and_tendencies_count_the_listed_vulnerabilities() {
     };
     assert_eq!(high(&risks["VulnerabilityCnt"]), Some(json!(1)));
     assert_eq!(high(&risks["RiskCnt"]), Some(json!(1)));
+}
+
+#[tokio::test]
+async fn ignores_stay_in_their_account_travel_with_the_state_and_go_with_a_reset() {
+    let app = spawn_with(&["--credential", "AKIDother:otherkey:other"]).await;
+    let other = app
+        .call_as("DescribeSystemVulList", json!({}), "AKIDother", "otherkey")
+        .await;
+    assert_eq!(
+        other["TotalCount"], 0,
+        "the demo vulnerabilities are the default account's"
+    );
+    app.call(
+        "AddIgnoreVul",
+        json!({"List": [{"PocID": "pcmgr-demo0002"}]}),
+    )
+    .await;
+    let (_, state) = app.admin(Method::GET, "state", None, None).await;
+    assert_eq!(state["vuln_ignores"][0]["PocID"], "pcmgr-demo0002");
+
+    let (status, _) = app.admin(Method::POST, "reset", None, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        app.call("DescribeSystemVulList", json!({})).await["TotalCount"],
+        2
+    );
+    let (status, _) = app
+        .admin(Method::POST, "state", Some(&state.to_string()), None)
+        .await;
+    assert_eq!(status, 200);
+    let system = app.call("DescribeSystemVulList", json!({})).await;
+    assert_eq!(
+        pocs(&system),
+        ["pcmgr-demo0001"],
+        "the imported ignore holds"
+    );
 }

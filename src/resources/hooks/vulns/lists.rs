@@ -274,6 +274,9 @@ pub fn detail(
         .vuln(&poc)
         .ok_or_else(|| ApiError::not_found("vulnerability", &format!("PocID `{poc}`")))?;
     let mut shown = m.shown(v);
+    if !shown.contains_key("ComponentList") {
+        shown.insert("ComponentList".into(), components(&m, &poc));
+    }
     if text(&shown, "ScanStatus").is_empty() {
         let scanned = m.affected(&poc).names_images;
         shown.insert(
@@ -282,6 +285,38 @@ pub fn detail(
         );
     }
     Ok(super::super::fields([("VulInfo", Value::Object(shown))]))
+}
+
+/// The components of the images `poc` affects, by name, with their versions and
+/// fixed versions (`VulAffectedComponentInfo`).
+fn components(m: &Model, poc: &str) -> Value {
+    let a = m.affected(poc);
+    let mut out: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
+    let listed = a.local.iter().chain(a.registry.iter());
+    for c in listed
+        .filter_map(|l| l.get("ComponentList").and_then(Value::as_array))
+        .flatten()
+    {
+        let Some(c) = c.as_object() else { continue };
+        let name = text(c, "Name").to_string();
+        let i = match out.iter().position(|(n, _, _)| *n == name) {
+            Some(i) => i,
+            None => {
+                out.push((name, Vec::new(), Vec::new()));
+                out.len() - 1
+            }
+        };
+        let (_, versions, fixed) = &mut out[i];
+        for (list, field) in [(versions, "Version"), (fixed, "FixedVersion")] {
+            let v = text(c, field).to_string();
+            if !v.is_empty() && !list.contains(&v) {
+                list.push(v);
+            }
+        }
+    }
+    out.into_iter()
+        .map(|(name, versions, fixed)| json!({"Name": name, "Version": versions, "FixedVersion": fixed}))
+        .collect()
 }
 
 /// `DescribeNewestVul`: the emergency vulnerability submitted last (any

@@ -82,6 +82,33 @@ async fn defence_events_are_marked_read_back_deleted_and_counted_per_day() {
     assert_eq!(counts(&tendency["AttackList"]), [0, 3, 0]);
     assert_eq!(counts(&tendency["DefendedList"]), [0, 3, 0]);
 
+    app.call(
+        "ModifyVulDefenceEventStatus",
+        json!({"EventIDs": [1], "Status": "EVENT_ISOLATE_CONTAINER"}),
+    )
+    .await;
+    advance(&app, 5).await;
+    let event = app
+        .call("DescribeVulDefenceEventDetail", json!({"EventID": 1}))
+        .await;
+    assert_eq!(
+        (
+            &event["EventDetail"]["Status"],
+            &event["EventDetail"]["ContainerNetStatus"]
+        ),
+        (&json!("EVENT_DEALED"), &json!("ISOLATED"))
+    );
+    let web1 = app
+        .call(
+            "DescribeAssetContainerDetail",
+            json!({"ContainerId": event["EventDetail"]["ContainerID"]}),
+        )
+        .await;
+    assert_eq!(
+        web1["NetStatus"], "ISOLATED",
+        "the event's container is isolated"
+    );
+
     let plugins = app
         .call(
             "DescribeVulDefencePlugin",

@@ -2,14 +2,15 @@
 //! per-day tendency, and the RASP whitelist rules (`ModifyRaspRules`).
 //!
 //! `EVENT_DEALED` and `EVENT_IGNORE` become the events' `Status`; `EVENT_DEL` deletes
-//! them; `EVENT_ISOLATE_CONTAINER` marks them `EVENT_DEALED` and their container
-//! `ContainerNetStatus` `ISOLATED`. Unknown event ids are ignored; any other status is
+//! them; `EVENT_ISOLATE_CONTAINER` marks them `EVENT_DEALED` and isolates their
+//! container as `ModifyContainerNetStatus` does (`ContainerNetStatus` `ISOLATING`,
+//! then `ISOLATED`, in the event and the container's `NetStatus`). Unknown event ids are ignored; any other status is
 //! `InvalidParameterValue`.
 
 use serde_json::{Map, Value, json};
 
-use super::super::super::engine::{id_text, ids_of, load, load_one, new_record, save};
-use super::super::super::{Env, Resource};
+use super::super::super::engine::{id_text, ids_of, load, load_one, new_record, save, transition};
+use super::super::super::{Env, Resource, resource};
 use super::super::series::{self, num, text};
 use super::super::{datetime, fields};
 use super::Model;
@@ -33,8 +34,13 @@ pub fn modify_event_status(
             for e in &mut events {
                 if status == "EVENT_ISOLATE_CONTAINER" {
                     e.fields.insert("Status".into(), json!("EVENT_DEALED"));
-                    e.fields
-                        .insert("ContainerNetStatus".into(), json!("ISOLATED"));
+                    transition(
+                        &mut e.fields,
+                        &[("ContainerNetStatus", json!("ISOLATING"))],
+                        env.now_ms + env.task_ms,
+                        &[("ContainerNetStatus", json!("ISOLATED"))],
+                    );
+                    isolate(env, text(&e.fields, "ContainerID"))?;
                 } else {
                     e.fields.insert("Status".into(), json!(status));
                 }
@@ -54,6 +60,26 @@ pub fn modify_event_status(
         }
     }
     Ok(Map::new())
+}
+
+/// Isolates the model's container `id` as `ModifyContainerNetStatus` does (a
+/// container the model does not know is left alone).
+fn isolate(env: &Env, id: &str) -> Result<(), ApiError> {
+    let Some(containers) = resource("containers") else {
+        return Ok(());
+    };
+    if env
+        .store
+        .record(containers.name, &env.account, id)?
+        .is_none()
+    {
+        return Ok(());
+    }
+    let params = fields([
+        ("ContainerID", json!(id)),
+        ("Status", json!("EVENT_ISOLATE_CONTAINER")),
+    ]);
+    super::super::containers::modify_net_status(env, containers, params).map(|_| ())
 }
 
 /// `DescribeVulDefenceEventTendency`: per day (`StartTime` to `EndTime`, else the

@@ -375,3 +375,50 @@ async fn ignores_stay_in_their_account_travel_with_the_state_and_go_with_a_reset
         "the imported ignore holds"
     );
 }
+
+#[tokio::test]
+async fn undocumented_enum_values_are_invalid_parameter_values() {
+    let app = spawn_app().await;
+    let cases = [
+        (
+            "CreateVulScanTask",
+            json!({"LocalImageScanType": "SOME"}),
+            "LocalImageScanType",
+        ),
+        (
+            "CreateVulScanTask",
+            json!({"RegistryImageScanType": "NEWEST"}),
+            "RegistryImageScanType",
+        ),
+        (
+            "DescribeVulLevelSummary",
+            json!({"CategoryType": "KERNEL"}),
+            "CategoryType",
+        ),
+        (
+            "DescribeVulTopRanking",
+            json!({"CategoryType": "KERNEL"}),
+            "CategoryType",
+        ),
+        (
+            "DescribeVulTendency",
+            json!({"StartTime": "2026-12-01", "EndTime": "2026-12-02", "SphereOfInfluence": "ALL"}),
+            "SphereOfInfluence",
+        ),
+        (
+            "AddIgnoreVul",
+            json!({"List": [{"PocID": "pcmgr-demo0001", "ImageIDs": [NGINX], "ImageType": "HOST"}]}),
+            "ImageType",
+        ),
+    ];
+    for (action, params, why) in cases {
+        let res = app.call(action, params).await;
+        assert_eq!(
+            code(&res),
+            Some("InvalidParameterValue"),
+            "{action} {why}: {res}"
+        );
+    }
+    let ignored = app.call("DescribeScanIgnoreVulList", json!({})).await;
+    assert_eq!(ignored["TotalCount"], 0, "a refused call changes nothing");
+}

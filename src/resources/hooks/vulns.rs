@@ -211,6 +211,25 @@ pub fn level_number(level: &str) -> i64 {
     }
 }
 
+/// The request member `member`, upper-cased, when it is one of `allowed` (absent or
+/// empty: `None`); any other value is `InvalidParameterValue`.
+pub fn one_of(
+    params: &Map<String, Value>,
+    member: &str,
+    allowed: &[&str],
+) -> Result<Option<String>, ApiError> {
+    match params.get(member).and_then(Value::as_str) {
+        None | Some("") => Ok(None),
+        Some(v) if allowed.iter().any(|a| a.eq_ignore_ascii_case(v)) => {
+            Ok(Some(v.to_ascii_uppercase()))
+        }
+        Some(v) => Err(ApiError::invalid_parameter_value(
+            member,
+            &format!("`{v}` is not one of {}", allowed.join(", ")),
+        )),
+    }
+}
+
 /// The values of the filter `name` in a request's `Filters`, when given.
 pub fn filter_values(params: &Map<String, Value>, name: &str) -> Option<Vec<String>> {
     params

@@ -16,7 +16,7 @@ use super::super::super::engine::{id_text, load, new_record, save};
 use super::super::super::{Env, Resource, resource};
 use super::super::series::text;
 use super::super::{datetime, fields};
-use super::Model;
+use super::{Model, one_of};
 use crate::error::ApiError;
 use crate::store::Record;
 
@@ -27,10 +27,19 @@ struct Entry {
     registry: bool,
 }
 
-fn entries(params: &Map<String, Value>) -> Vec<Entry> {
-    params
-        .get("List")
-        .and_then(Value::as_array)
+fn entries(params: &Map<String, Value>) -> Result<Vec<Entry>, ApiError> {
+    let list = params.get("List").and_then(Value::as_array);
+    for (i, e) in list.into_iter().flatten().enumerate() {
+        if let Value::Object(e) = e {
+            one_of(e, "ImageType", &["LOCAL", "REGISTRY"]).map_err(|_| {
+                ApiError::invalid_parameter_value(
+                    &format!("List.{i}.ImageType"),
+                    "ImageType is LOCAL or REGISTRY",
+                )
+            })?;
+        }
+    }
+    Ok(list
         .into_iter()
         .flatten()
         .map(|e| Entry {
@@ -45,7 +54,7 @@ fn entries(params: &Map<String, Value>) -> Vec<Entry> {
                 .and_then(Value::as_str)
                 .is_some_and(|t| t.eq_ignore_ascii_case("REGISTRY")),
         })
-        .collect()
+        .collect())
 }
 
 fn collection(name: &str) -> Result<&'static Resource, ApiError> {
@@ -112,7 +121,7 @@ pub fn add(
     params: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
     let m = Model::load(env)?;
-    let list = entries(&params);
+    let list = entries(&params)?;
     if list.iter().any(|e| e.poc.is_empty()) {
         return Err(ApiError::invalid_parameter_value(
             "List.PocID",
@@ -173,7 +182,7 @@ pub fn delete(
     params: Map<String, Value>,
 ) -> Result<Map<String, Value>, ApiError> {
     let m = Model::load(env)?;
-    for e in entries(&params) {
+    for e in entries(&params)? {
         let kinds: &[bool] = if e.images.is_empty() {
             &[false, true]
         } else {

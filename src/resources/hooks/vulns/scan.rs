@@ -19,7 +19,7 @@ use super::super::super::{Env, Resource, resource};
 use super::super::image_scans::{cancel_scan, start_scan};
 use super::super::series::{num, text};
 use super::super::{datetime, fields};
-use super::{Model, level_number};
+use super::{Model, level_number, one_of};
 use crate::error::ApiError;
 use crate::store::Record;
 
@@ -48,11 +48,12 @@ fn local_chosen(
     let Some(images) = resource("local_images") else {
         return Ok(Vec::new());
     };
-    let kind = params
-        .get("LocalImageScanType")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_ascii_uppercase();
+    let kind = one_of(
+        params,
+        "LocalImageScanType",
+        &["ALL", "NOT_SCAN", "IMAGEIDS", "CLUSTER"],
+    )?
+    .unwrap_or_default();
     let ids = strings(params, "LocalImageIDs");
     let clusters = strings(params, "LocalClusterIDs");
     let excluded = strings(params, "ExcludeLocalImageIDs");
@@ -84,15 +85,16 @@ fn local_chosen(
 }
 
 /// How many registry images a request chooses.
-fn registry_chosen(m: &Model, params: &Map<String, Value>) -> usize {
+fn registry_chosen(m: &Model, params: &Map<String, Value>) -> Result<usize, ApiError> {
     let ids = strings(params, "RegistryImageIDs");
     let excluded = strings(params, "ExcludeRegistryImageIDs");
-    let kind = params
-        .get("RegistryImageScanType")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_ascii_uppercase();
-    m.registry
+    let kind = one_of(
+        params,
+        "RegistryImageScanType",
+        &["ALL", "NOT_SCAN", "IMAGEIDS"],
+    )?
+    .unwrap_or_default();
+    Ok(m.registry
         .iter()
         .filter(|(id, _)| match kind.as_str() {
             "ALL" | "NOT_SCAN" => true,
@@ -100,7 +102,7 @@ fn registry_chosen(m: &Model, params: &Map<String, Value>) -> usize {
             _ => false,
         })
         .filter(|(id, _)| !excluded.contains(&id.to_string()))
-        .count()
+        .count())
 }
 
 pub fn create(
@@ -110,7 +112,7 @@ pub fn create(
 ) -> Result<Map<String, Value>, ApiError> {
     let m = Model::load(env)?;
     let mut images = local_chosen(env, &m, &params)?;
-    let registry = registry_chosen(&m, &params);
+    let registry = registry_chosen(&m, &params)?;
     let done = env.now_ms + env.task_ms;
     let mut task = new_record(env, res)?;
     let id = num(&task.fields, "LocalTaskID");

@@ -15,7 +15,7 @@ use super::super::super::Resource;
 use super::super::fields;
 use super::super::series::{self, num, text};
 use super::lists::defensible;
-use super::{Model, filter_on, filter_values, level_number, records};
+use super::{Model, filter_on, filter_values, level_number, one_of, records};
 use crate::error::ApiError;
 
 type Answer = Result<Map<String, Value>, ApiError>;
@@ -29,12 +29,13 @@ fn count(n: usize) -> Value {
 }
 
 /// The request's `CategoryType` (`ALL` or absent: every kind).
-fn category(params: &Map<String, Value>) -> Option<String> {
-    params
-        .get("CategoryType")
-        .and_then(Value::as_str)
-        .filter(|c| !c.is_empty() && !c.eq_ignore_ascii_case("ALL"))
-        .map(str::to_ascii_uppercase)
+fn category(params: &Map<String, Value>) -> Result<Option<String>, ApiError> {
+    let kind = one_of(
+        params,
+        "CategoryType",
+        &["SYSTEM", "WEB", "EMERGENCY", "ALL"],
+    )?;
+    Ok(kind.filter(|c| c != "ALL"))
 }
 
 pub fn vul_summary(env: &Env, _: &'static Resource, params: Map<String, Value>) -> Answer {
@@ -134,7 +135,7 @@ fn by_level(vulns: &[Map<String, Value>]) -> [usize; 5] {
 
 pub fn level_summary(env: &Env, _: &'static Resource, params: Map<String, Value>) -> Answer {
     let m = Model::load(env)?;
-    let n = by_level(&m.listed_of(category(&params).as_deref()));
+    let n = by_level(&m.listed_of(category(&params)?.as_deref()));
     Ok(fields([
         ("LowLevelVulCount", count(n[1])),
         ("MediumLevelVulCount", count(n[2])),
@@ -257,7 +258,7 @@ pub fn image_summary(env: &Env, _: &'static Resource, _: Map<String, Value>) -> 
 pub fn top_ranking(env: &Env, _: &'static Resource, params: Map<String, Value>) -> Answer {
     let m = Model::load(env)?;
     let mut rows: Vec<Map<String, Value>> = m
-        .listed_of(category(&params).as_deref())
+        .listed_of(category(&params)?.as_deref())
         .into_iter()
         .map(|v| {
             let mut r = v.clone();
@@ -307,11 +308,8 @@ fn daily(records: &[&Map<String, Value>], time_field: &str, days: &[chrono::Naiv
 pub fn vul_tendency(env: &Env, _: &'static Resource, params: Map<String, Value>) -> Answer {
     let m = Model::load(env)?;
     let days = series::days(&params, env.now_ms, 7)?;
-    let sphere = params
-        .get("SphereOfInfluence")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .to_ascii_uppercase();
+    let sphere =
+        one_of(&params, "SphereOfInfluence", &["LATEST", "CONTAINER"])?.unwrap_or_default();
     let listed: Vec<_> = m
         .listed_of(None)
         .into_iter()

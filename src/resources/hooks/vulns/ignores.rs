@@ -1,6 +1,7 @@
 //! Ignored vulnerabilities: `AddIgnoreVul` ignores a vulnerability for the images it
 //! names (`ImageType` `LOCAL`, the default, or `REGISTRY`: a registry image's asset id
-//! or image id) or, with no `ImageIDs`, for every image (`IsIgnoreAll` 1);
+//! or image id; any other `ImageType` is `LOCAL`: the documented example sends `2`
+//! with a local image id) or, with no `ImageIDs`, for every image (`IsIgnoreAll` 1);
 //! `DeleteIgnoreVul` takes the images back (no `ImageIDs`: every ignore of the
 //! vulnerability). An unknown `PocID` is ignored all the same, under the id it was
 //! given (a gate may ignore an accepted vulnerability before any scan finds it); an
@@ -16,7 +17,7 @@ use super::super::super::engine::{id_text, load, new_record, save};
 use super::super::super::{Env, Resource, resource};
 use super::super::series::text;
 use super::super::{datetime, fields};
-use super::{Model, one_of};
+use super::Model;
 use crate::error::ApiError;
 use crate::store::Record;
 
@@ -29,16 +30,6 @@ struct Entry {
 
 fn entries(params: &Map<String, Value>) -> Result<Vec<Entry>, ApiError> {
     let list = params.get("List").and_then(Value::as_array);
-    for (i, e) in list.into_iter().flatten().enumerate() {
-        if let Value::Object(e) = e {
-            one_of(e, "ImageType", &["LOCAL", "REGISTRY"]).map_err(|_| {
-                ApiError::invalid_parameter_value(
-                    &format!("List.{i}.ImageType"),
-                    "ImageType is LOCAL or REGISTRY",
-                )
-            })?;
-        }
-    }
     Ok(list
         .into_iter()
         .flatten()

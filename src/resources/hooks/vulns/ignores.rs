@@ -5,8 +5,9 @@
 //! `DeleteIgnoreVul` takes the images back (no `ImageIDs`: every ignore of the
 //! vulnerability). An unknown `PocID` is ignored all the same, under the id it was
 //! given (a gate may ignore an accepted vulnerability before any scan finds it); an
-//! entry without one is `InvalidParameterValue`. One `ScanIgnoreVul` record per vulnerability counts its ignored
-//! images (`DescribeScanIgnoreVulList`); each ignored image is a record of
+//! empty one is `InvalidParameterValue`. One `ScanIgnoreVul` record per vulnerability
+//! counts its ignored images (`DescribeScanIgnoreVulList`); each ignored image is a
+//! record of
 //! `vuln_ignored_local_images` or `vuln_ignored_registry_images` (their lists take
 //! `PocID`). Deleting what is not ignored does nothing; an image the model does not
 //! know is kept under the id it was given.

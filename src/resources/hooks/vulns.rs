@@ -14,7 +14,7 @@ pub mod lists;
 pub mod scan;
 pub mod summary;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value, json};
 
@@ -49,6 +49,25 @@ pub struct Model {
     /// (PocID, local image id) and (PocID, registry asset id) ignored.
     ignored: HashSet<(String, String)>,
     ignored_registry: HashSet<(String, String)>,
+    /// Indexes: a vulnerability's links, an image's containers, a local image by id.
+    links_of: HashMap<String, Vec<usize>>,
+    registry_links_of: HashMap<String, Vec<usize>>,
+    containers_of: HashMap<String, Vec<usize>>,
+    local_of: HashMap<String, usize>,
+}
+
+/// The positions of `records` by the text of their field `name`.
+fn index(records: &[Map<String, Value>], name: &str) -> HashMap<String, Vec<usize>> {
+    let mut out: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, r) in records.iter().enumerate() {
+        out.entry(text(r, name).to_string()).or_default().push(i);
+    }
+    out
+}
+
+/// The positions `index` holds for `key` (none when it holds nothing).
+fn positions<'a>(index: &'a HashMap<String, Vec<usize>>, key: &str) -> &'a [usize] {
+    index.get(key).map_or(&[], Vec::as_slice)
 }
 
 /// A vulnerability's affected, not ignored images.
@@ -73,12 +92,24 @@ impl Model {
             .iter()
             .map(|r| pair(r, text(r, "ImageID")))
             .collect();
+        let links = records(env, "vuln_images")?;
+        let registry_links = records(env, "vuln_registry_images")?;
+        let local = records(env, "local_images")?;
+        let containers = records(env, "containers")?;
         Ok(Self {
             vulns: records(env, "vulns")?,
-            links: records(env, "vuln_images")?,
-            registry_links: records(env, "vuln_registry_images")?,
-            local: records(env, "local_images")?,
-            containers: records(env, "containers")?,
+            links_of: index(&links, "PocID"),
+            registry_links_of: index(&registry_links, "PocID"),
+            containers_of: index(&containers, "ImageID"),
+            local_of: local
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (text(r, "ImageID").to_string(), i))
+                .collect(),
+            links,
+            registry_links,
+            local,
+            containers,
             registry: env
                 .store
                 .account_images(&env.account)?
@@ -108,39 +139,40 @@ impl Model {
 
     pub fn affected(&self, poc: &str) -> Affected<'_> {
         let all = self.all_ignored.contains(poc);
-        let mine = |r: &&Map<String, Value>| text(r, "PocID") == poc;
-        let local: Vec<_> = self
-            .links
+        let (local_links, registry_links) = (
+            positions(&self.links_of, poc),
+            positions(&self.registry_links_of, poc),
+        );
+        let local: Vec<_> = local_links
             .iter()
-            .filter(mine)
+            .map(|i| &self.links[*i])
             .filter(|l| {
                 !all && !self
                     .ignored
                     .contains(&(poc.to_string(), text(l, "ImageID").to_string()))
             })
             .collect();
-        let registry: Vec<_> = self
-            .registry_links
+        let registry: Vec<_> = registry_links
             .iter()
-            .filter(mine)
+            .map(|i| &self.registry_links[*i])
             .filter(|l| {
                 let id = num(l, "ImageAssetId").to_string();
                 !all && !self.ignored_registry.contains(&(poc.to_string(), id))
             })
             .collect();
-        let ids: HashSet<&str> = local.iter().map(|l| text(l, "ImageID")).collect();
-        let containers = self
-            .containers
+        let mut ids: Vec<&str> = local.iter().map(|l| text(l, "ImageID")).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut containers: Vec<usize> = ids
             .iter()
-            .filter(|c| ids.contains(text(c, "ImageID")))
+            .flat_map(|id| self.containers_of.get(*id).into_iter().flatten().copied())
             .collect();
-        let names_images =
-            self.links.iter().any(|l| mine(&l)) || self.registry_links.iter().any(|l| mine(&l));
+        containers.sort_unstable();
         Affected {
             local,
             registry,
-            containers,
-            names_images,
+            containers: containers.iter().map(|i| &self.containers[*i]).collect(),
+            names_images: !local_links.is_empty() || !registry_links.is_empty(),
         }
     }
 
@@ -154,7 +186,7 @@ impl Model {
 
     /// The local image `id`'s record.
     pub fn local_image(&self, id: &str) -> Option<&Map<String, Value>> {
-        self.local.iter().find(|i| text(i, "ImageID") == id)
+        self.local_of.get(id).map(|i| &self.local[*i])
     }
 
     /// A vulnerability with its derived counts, as the lists and the detail show it.

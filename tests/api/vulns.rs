@@ -122,6 +122,23 @@ async fn affected_images_containers_and_registry_images_come_from_the_model() {
         (&json!("person1"), &json!(5427)),
         "{registry}"
     );
+    // A vulnerability found in another image: its counts and status follow.
+    let link = json!({"vuln_images": [{"PocID": "pcmgr-demo0004", "ImageID": REDIS}]});
+    let (status, _) = post(&app, "fixtures", link).await;
+    assert_eq!(status, 200);
+    let emergency = app.call("DescribeEmergencyVulList", json!({})).await;
+    assert_eq!(emergency["List"][0]["Status"], "SCANNED_RISK");
+    let detail = app
+        .call("DescribeVulDetail", json!({"PocID": "pcmgr-demo0004"}))
+        .await;
+    assert_eq!(
+        (
+            &detail["VulInfo"]["LocalImageCount"],
+            &detail["VulInfo"]["ContainerCount"]
+        ),
+        (&json!(1), &json!(1)),
+        "redis runs in `cache`: {detail}"
+    );
     let of_image = app
         .call(
             "DescribeAssetImageVulList",
@@ -231,6 +248,11 @@ async fn a_vulnerability_scan_finishes_on_the_clock_and_a_stopped_one_is_cancele
         .call("DescribeVulScanLocalImageList", json!({"TaskID": id}))
         .await;
     assert_eq!(rows["List"][0]["ScanStatus"], "SCANNING");
+    let emergency = app.call("DescribeEmergencyVulList", json!({})).await;
+    assert_eq!(
+        emergency["List"][0]["Status"], "SCANNING",
+        "while a scan runs"
+    );
     assert_eq!(
         (
             &rows["List"][0]["HighLevelVulCount"],
@@ -239,6 +261,8 @@ async fn a_vulnerability_scan_finishes_on_the_clock_and_a_stopped_one_is_cancele
         (&json!(1), &json!(2))
     );
     advance(&app, 5).await;
+    let emergency = app.call("DescribeEmergencyVulList", json!({})).await;
+    assert_eq!(emergency["List"][0]["Status"], "SCANNED_NOT_RISK");
     let info = app.call("DescribeVulScanInfo", json!({})).await;
     assert_eq!(
         (

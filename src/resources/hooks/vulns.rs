@@ -49,6 +49,8 @@ pub struct Model {
     /// (PocID, local image id) and (PocID, registry asset id) ignored.
     ignored: HashSet<(String, String)>,
     ignored_registry: HashSet<(String, String)>,
+    /// Whether a vulnerability scan task is running.
+    scanning: bool,
     /// Indexes: a vulnerability's links, an image's containers, a local image by id.
     links_of: HashMap<String, Vec<usize>>,
     registry_links_of: HashMap<String, Vec<usize>>,
@@ -123,6 +125,9 @@ impl Model {
                 .collect(),
             ignored,
             ignored_registry,
+            scanning: records(env, "vuln_scan_tasks")?
+                .iter()
+                .any(|t| text(t, "Status") == "SCANNING"),
         })
     }
 
@@ -209,8 +214,28 @@ impl Model {
                     .is_some_and(|(_, f)| f.get("IsLatestImage") == Some(&Value::Bool(true)))
             })
             .count();
+        // Scanned once a local image was; at risk while it affects an image.
+        let risky = !a.local.is_empty() || !a.registry.is_empty();
+        let scanned = risky
+            || self
+                .local
+                .iter()
+                .any(|i| text(i, "ScanStatus") == "SCANNED");
         let mut out = v.clone();
+        if text(v, "CategoryType").eq_ignore_ascii_case("EMERGENCY") {
+            let status = match (self.scanning, risky, scanned) {
+                (true, _, _) => "SCANNING",
+                (_, true, _) => "SCANNED_RISK",
+                (_, _, true) => "SCANNED_NOT_RISK",
+                _ => "NOT_SCAN",
+            };
+            out.insert("Status".into(), json!(status));
+        }
         out.extend(super::fields([
+            (
+                "ScanStatus",
+                json!(if scanned { "SCANNED" } else { "NOT_SCAN" }),
+            ),
             ("LocalImageCount", json!(a.local.len())),
             ("RegistryImageCount", json!(a.registry.len())),
             ("ContainerCount", json!(a.containers.len())),

@@ -261,8 +261,8 @@ computed!(asset_image_vuls, list "DescribeAssetImageVulList", "List", image_vul_
 computed!(asset_image_vul_export, export "DescribeAssetImageVulListExport" of "DescribeAssetImageVulList", "List", image_vul_rows);
 computed!(vul_export, export "CreateVulExportJob" of "DescribeAssetImageVulList", "List", image_vul_rows);
 
-/// `DescribeVulDetail`: the vulnerability `PocID` with its derived counts
-/// (`ScanStatus` `SCANNED` once it names an image); `ResourceNotFound` when unknown.
+/// `DescribeVulDetail`: the vulnerability `PocID` with its derived counts and
+/// components; `ResourceNotFound` when unknown.
 pub fn detail(
     env: &Env,
     _: &'static Resource,
@@ -276,13 +276,6 @@ pub fn detail(
     let mut shown = m.shown(v);
     if !shown.contains_key("ComponentList") {
         shown.insert("ComponentList".into(), components(&m, &poc));
-    }
-    if text(&shown, "ScanStatus").is_empty() {
-        let scanned = m.affected(&poc).names_images;
-        shown.insert(
-            "ScanStatus".into(),
-            json!(if scanned { "SCANNED" } else { "NOT_SCAN" }),
-        );
     }
     Ok(super::super::fields([("VulInfo", Value::Object(shown))]))
 }
@@ -340,10 +333,11 @@ pub fn newest(
     let Some(v) = pool.into_iter().max_by_key(|v| text(v, "SubmitTime")) else {
         return Ok(Map::new());
     };
-    let status = match text(v, "Status") {
-        "" => "NOT_SCAN",
+    let shown = m.shown(v);
+    let status = match text(&shown, "Status") {
+        "SCANNING" => "SCANNING",
         "SCANNED_NOT_RISK" | "SCANNED_RISK" => "SCANNED",
-        s => s,
+        _ => text(&shown, "ScanStatus"),
     };
     Ok(super::super::fields([
         ("PocID", json!(text(v, "PocID"))),

@@ -1,12 +1,14 @@
 //! Vulnerability defence on the resource model: defence events (status, detail,
-//! per-day tendency), plugins and hosts, RASP whitelist rules, and the exports of the
-//! vulnerability lists and the local images' findings (`fixtures/demo-vulns.json`).
+//! per-day tendency), plugins and hosts, RASP whitelist rules, the exports of the
+//! vulnerability lists and the local images' findings (`fixtures/demo-vulns.json`);
+//! and the vulnerability collections across accounts, state and reset, bad input.
 
+use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-use crate::vulns::{NGINX, REDIS, advance};
+use crate::vulns::{NGINX, REDIS, advance, pocs};
 
 /// The CSV of an export job, once the job has finished on the clock.
 async fn csv_of(app: &TestApp, res: &Value) -> String {
@@ -231,4 +233,82 @@ async fn vulnerability_and_image_finding_exports_hold_the_lists_rows() {
         csv_of(&app, &export).await,
         "VirusName,Path\nLinux.Trojan.Miner,/tmp/xmrig\n"
     );
+}
+
+#[tokio::test]
+async fn ignores_stay_in_their_account_travel_with_the_state_and_go_with_a_reset() {
+    let app = spawn_with(&["--credential", "AKIDother:otherkey:other"]).await;
+    let other = app
+        .call_as("DescribeSystemVulList", json!({}), "AKIDother", "otherkey")
+        .await;
+    assert_eq!(
+        other["TotalCount"], 0,
+        "the demo vulnerabilities are the default account's"
+    );
+    app.call(
+        "AddIgnoreVul",
+        json!({"List": [{"PocID": "pcmgr-demo0002"}]}),
+    )
+    .await;
+    let (_, state) = app.admin(Method::GET, "state", None, None).await;
+    assert_eq!(state["vuln_ignores"][0]["PocID"], "pcmgr-demo0002");
+
+    let (status, _) = app.admin(Method::POST, "reset", None, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        app.call("DescribeSystemVulList", json!({})).await["TotalCount"],
+        2
+    );
+    let (status, _) = app
+        .admin(Method::POST, "state", Some(&state.to_string()), None)
+        .await;
+    assert_eq!(status, 200);
+    let system = app.call("DescribeSystemVulList", json!({})).await;
+    assert_eq!(
+        pocs(&system),
+        ["pcmgr-demo0001"],
+        "the imported ignore holds"
+    );
+}
+
+#[tokio::test]
+async fn undocumented_enum_values_are_invalid_parameter_values() {
+    let app = spawn_app().await;
+    let cases = [
+        (
+            "CreateVulScanTask",
+            json!({"LocalImageScanType": "SOME"}),
+            "LocalImageScanType",
+        ),
+        (
+            "CreateVulScanTask",
+            json!({"RegistryImageScanType": "NEWEST"}),
+            "RegistryImageScanType",
+        ),
+        (
+            "DescribeVulLevelSummary",
+            json!({"CategoryType": "KERNEL"}),
+            "CategoryType",
+        ),
+        (
+            "DescribeVulTopRanking",
+            json!({"CategoryType": "KERNEL"}),
+            "CategoryType",
+        ),
+        (
+            "DescribeVulTendency",
+            json!({"StartTime": "2026-12-01", "EndTime": "2026-12-02", "SphereOfInfluence": "ALL"}),
+            "SphereOfInfluence",
+        ),
+    ];
+    for (action, params, why) in cases {
+        let res = app.call(action, params).await;
+        assert_eq!(
+            code(&res),
+            Some("InvalidParameterValue"),
+            "{action} {why}: {res}"
+        );
+    }
+    let tasks = app.call("DescribeVulScanInfo", json!({})).await;
+    assert_eq!(tasks["Status"], "NOT_SCAN", "a refused scan is not created");
 }

@@ -17,7 +17,7 @@ pub async fn advance(app: &TestApp, seconds: u64) {
     assert_eq!(status, 200);
 }
 
-fn pocs(list: &Value) -> Vec<&str> {
+pub fn pocs(list: &Value) -> Vec<&str> {
     list["List"]
         .as_array()
         .unwrap_or_else(|| panic!("{list}"))
@@ -362,82 +362,4 @@ async fn summaries_and_tendencies_count_the_listed_vulnerabilities() {
     };
     assert_eq!(high(&risks["VulnerabilityCnt"]), Some(json!(1)));
     assert_eq!(high(&risks["RiskCnt"]), Some(json!(1)));
-}
-
-#[tokio::test]
-async fn ignores_stay_in_their_account_travel_with_the_state_and_go_with_a_reset() {
-    let app = spawn_with(&["--credential", "AKIDother:otherkey:other"]).await;
-    let other = app
-        .call_as("DescribeSystemVulList", json!({}), "AKIDother", "otherkey")
-        .await;
-    assert_eq!(
-        other["TotalCount"], 0,
-        "the demo vulnerabilities are the default account's"
-    );
-    app.call(
-        "AddIgnoreVul",
-        json!({"List": [{"PocID": "pcmgr-demo0002"}]}),
-    )
-    .await;
-    let (_, state) = app.admin(Method::GET, "state", None, None).await;
-    assert_eq!(state["vuln_ignores"][0]["PocID"], "pcmgr-demo0002");
-
-    let (status, _) = app.admin(Method::POST, "reset", None, None).await;
-    assert_eq!(status, 200);
-    assert_eq!(
-        app.call("DescribeSystemVulList", json!({})).await["TotalCount"],
-        2
-    );
-    let (status, _) = app
-        .admin(Method::POST, "state", Some(&state.to_string()), None)
-        .await;
-    assert_eq!(status, 200);
-    let system = app.call("DescribeSystemVulList", json!({})).await;
-    assert_eq!(
-        pocs(&system),
-        ["pcmgr-demo0001"],
-        "the imported ignore holds"
-    );
-}
-
-#[tokio::test]
-async fn undocumented_enum_values_are_invalid_parameter_values() {
-    let app = spawn_app().await;
-    let cases = [
-        (
-            "CreateVulScanTask",
-            json!({"LocalImageScanType": "SOME"}),
-            "LocalImageScanType",
-        ),
-        (
-            "CreateVulScanTask",
-            json!({"RegistryImageScanType": "NEWEST"}),
-            "RegistryImageScanType",
-        ),
-        (
-            "DescribeVulLevelSummary",
-            json!({"CategoryType": "KERNEL"}),
-            "CategoryType",
-        ),
-        (
-            "DescribeVulTopRanking",
-            json!({"CategoryType": "KERNEL"}),
-            "CategoryType",
-        ),
-        (
-            "DescribeVulTendency",
-            json!({"StartTime": "2026-12-01", "EndTime": "2026-12-02", "SphereOfInfluence": "ALL"}),
-            "SphereOfInfluence",
-        ),
-    ];
-    for (action, params, why) in cases {
-        let res = app.call(action, params).await;
-        assert_eq!(
-            code(&res),
-            Some("InvalidParameterValue"),
-            "{action} {why}: {res}"
-        );
-    }
-    let tasks = app.call("DescribeVulScanInfo", json!({})).await;
-    assert_eq!(tasks["Status"], "NOT_SCAN", "a refused scan is not created");
 }

@@ -40,6 +40,21 @@ pub fn export(
         .map(|r| project(&r.fields, item))
         .collect();
     let rows = query::select(list_res, list_action, item, shown, &params)?;
+    write(env, res, action, item, rows, &params)
+}
+
+/// The file of `rows` (shown as `item`, filtered and sorted) for the export
+/// `action` of `res`, paged by the request's `Offset`/`Limit` (without `Limit`,
+/// every row): written, served and recorded as a job. For exports of lists that a
+/// hook computes (affected images, a vulnerability's containers).
+pub fn write(
+    env: &Env,
+    res: &'static Resource,
+    action: &'static Action,
+    item: &'static spec::Object,
+    rows: Vec<Map<String, Value>>,
+    params: &Map<String, Value>,
+) -> Result<Map<String, Value>, ApiError> {
     let offset = params.get("Offset").and_then(Value::as_u64).unwrap_or(0);
     let limit = params
         .get("Limit")

@@ -35,6 +35,10 @@ pub const BUNDLED: &[(&str, &str)] = &[
         "fixtures/demo-events-b.json",
         include_str!("../../fixtures/demo-events-b.json"),
     ),
+    (
+        "fixtures/demo-vulns.json",
+        include_str!("../../fixtures/demo-vulns.json"),
+    ),
 ];
 
 /// A rejected fixture: where, and why.

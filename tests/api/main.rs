@@ -20,3 +20,5 @@ mod spec_examples;
 mod stubs;
 mod tooling;
 mod validation;
+mod vuln_defence;
+mod vulns;

@@ -206,6 +206,9 @@ async fn every_documented_example_request_gets_a_schema_valid_answer() {
         ("DescribeVirusDetail", 0, "ResourceNotFound"),
         ("DescribeVirusSampleDownloadUrl", 0, "ResourceNotFound"),
         ("DescribeVirusScanTaskStatus", 0, "ResourceNotFound"),
+        // A documented EventID / PocID names one of Tencent's vulnerability records.
+        ("DescribeVulDefenceEventDetail", 0, "ResourceNotFound"),
+        ("DescribeVulDetail", 0, "ResourceNotFound"),
         (
             "ModifyAssetImageRegistryScanStopOneKey",
             0,

@@ -54,25 +54,8 @@ pub static RESOURCES: &[Resource] = &[
         filter_fields: &[("TimeRange", "CreateTime")],
         links: &[],
     },
-    // Trojans an image scan found in a local image (`ImageID` names it).
-    Resource {
-        name: "image_viruses",
-        id: Id::Seq,
-        types: &["ImageVirusInfo"],
-        bind: &[
-            list!("DescribeAssetImageVirusList"),
-            Export {
-                action: "DescribeAssetImageVirusListExport",
-                list: "DescribeAssetImageVirusList",
-            },
-            Export {
-                action: "CreateAssetImageVirusExportJob",
-                list: "DescribeAssetImageVirusList",
-            },
-        ],
-        filter_fields: &[],
-        links: &["ImageID"],
-    },
+    // (Trojans an image scan found in a local image, `image_viruses`, are the
+    // vulnerability family's: `vulns.rs`.)
     Resource {
         name: "virus_scan_tasks",
         id: Id::Int("TaskID"),

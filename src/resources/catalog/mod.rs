@@ -20,6 +20,7 @@ mod events_a;
 mod events_b;
 mod registry_images;
 mod settings;
+mod vulns;
 
 /// The families' tables, in the order `GET /_emulator/resources` lists them.
 static FAMILIES: &[&[Resource]] = &[
@@ -28,6 +29,7 @@ static FAMILIES: &[&[Resource]] = &[
     settings::RESOURCES,
     events_a::RESOURCES,
     events_b::RESOURCES,
+    vulns::RESOURCES,
 ];
 
 /// Every resource of every family.

@@ -45,6 +45,37 @@ fn task(
     }
 }
 
+/// Makes the local image `SCANNING` until `done`, then `SCANNED` with its
+/// `ScanTime` (the state it had is kept for [`cancel_scan`]).
+pub fn start_scan(image: &mut Record, done: i64) {
+    let before = text(image, "ScanStatus").to_string();
+    image.fields.insert("__before_scan".into(), json!(before));
+    transition(
+        &mut image.fields,
+        &[("ScanStatus", json!("SCANNING"))],
+        done,
+        &[
+            ("ScanStatus", json!("SCANNED")),
+            ("ScanTime", json!(datetime(done))),
+        ],
+    );
+}
+
+/// Stops a local image's running scan: it is back to the state it had; whether
+/// one was running.
+pub fn cancel_scan(image: &mut Record) -> bool {
+    if !image.fields.contains_key(PENDING) || text(image, "ScanStatus") != "SCANNING" {
+        return false;
+    }
+    image.fields.shift_remove(PENDING);
+    let before = image
+        .fields
+        .shift_remove("__before_scan")
+        .unwrap_or(json!(""));
+    image.fields.insert("ScanStatus".into(), before);
+    true
+}
+
 pub fn create(
     env: &Env,
     res: &'static Resource,
@@ -81,17 +112,7 @@ pub fn create(
         .filter(|i| num(i, "VulCnt") + num(i, "RiskCnt") + num(i, "VirusCnt") > 0)
         .count();
     for image in &mut images {
-        let before = text(image, "ScanStatus").to_string();
-        image.fields.insert("__before_scan".into(), json!(before));
-        transition(
-            &mut image.fields,
-            &[("ScanStatus", json!("SCANNING"))],
-            done,
-            &[
-                ("ScanStatus", json!("SCANNED")),
-                ("ScanTime", json!(datetime(done))),
-            ],
-        );
+        start_scan(image, done);
     }
     let n = images.len();
     task.fields.extend(fields([
@@ -166,13 +187,7 @@ pub fn stop(
         let mut stopped = Vec::new();
         if let Some(images_res) = resource("local_images") {
             for mut image in load(env, images_res)? {
-                if image.fields.contains_key(PENDING) && text(&image, "ScanStatus") == "SCANNING" {
-                    image.fields.shift_remove(PENDING);
-                    let before = image
-                        .fields
-                        .shift_remove("__before_scan")
-                        .unwrap_or(json!(""));
-                    image.fields.insert("ScanStatus".into(), before);
+                if cancel_scan(&mut image) {
                     stopped.push(image);
                 }
             }

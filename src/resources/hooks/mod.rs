@@ -13,6 +13,7 @@ pub mod registries;
 pub mod series;
 pub mod settings;
 pub mod summaries;
+pub mod vulns;
 
 use serde_json::{Map, Value};
 

@@ -22,7 +22,7 @@ const KEPT_MS: i64 = 24 * 3600 * 1000;
 
 pub fn export(
     env: &Env,
-    res: &'static Resource,
+    res: &Resource,
     action: &'static Action,
     list: &str,
     params: Map<String, Value>,
@@ -50,6 +50,20 @@ pub fn export(
         .skip(usize::try_from(offset).unwrap_or(usize::MAX))
         .take(usize::try_from(limit).unwrap_or(usize::MAX))
         .collect();
+    write(env, res, action, item, &rows, &params)
+}
+
+/// Writes `rows` (shown as `item`) as the file of an export job for `res`, with the
+/// request's `ExportField` columns (none: every field of `item`), and records the
+/// job: for hooks whose list is computed rather than stored.
+pub fn write(
+    env: &Env,
+    res: &Resource,
+    action: &'static Action,
+    item: &'static spec::Object,
+    rows: &[Map<String, Value>],
+    params: &Map<String, Value>,
+) -> Result<Map<String, Value>, ApiError> {
     let asked: Vec<String> = params
         .get("ExportField")
         .and_then(Value::as_array)
@@ -71,7 +85,7 @@ pub fn export(
     } else {
         crate::actions::registry::findings::export_columns(action.name, &asked, &fields, item.name)?
     };
-    let made = exports::build(&columns, &rows, exports::MAX_FILE_BYTES)?;
+    let made = exports::build(&columns, rows, exports::MAX_FILE_BYTES)?;
     let job = uuid::Uuid::new_v4().to_string();
     let sign = exports::new_sign();
     let url = exports::download_url(&env.base_url, &job, &sign);

@@ -55,7 +55,6 @@ const REASONS: &[(&[&str], &str)] = &[
             "Whitelist",
             "Vul",
             "Virus",
-            "Compliance",
             "Escape",
             "ReverseShell",
             "RiskSyscall",

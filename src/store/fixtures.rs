@@ -27,6 +27,10 @@ pub const BUNDLED: &[(&str, &str)] = &[
         "fixtures/demo-world.json",
         include_str!("../../fixtures/demo-world.json"),
     ),
+    (
+        "fixtures/demo-compliance.json",
+        include_str!("../../fixtures/demo-compliance.json"),
+    ),
 ];
 
 /// A rejected fixture: where, and why.

@@ -16,10 +16,15 @@ macro_rules! list {
 }
 
 mod assets;
+mod compliance;
 mod settings;
 
 /// The families' tables, in the order `GET /_emulator/resources` lists them.
-static FAMILIES: &[&[Resource]] = &[assets::RESOURCES, settings::RESOURCES];
+static FAMILIES: &[&[Resource]] = &[
+    assets::RESOURCES,
+    settings::RESOURCES,
+    compliance::RESOURCES,
+];
 
 /// Every resource of every family.
 pub fn all() -> impl Iterator<Item = &'static Resource> {

@@ -2,6 +2,7 @@
 //! hand-written actions, called through `Bind::Hook`.
 
 pub mod clusters;
+pub mod compliance;
 pub mod containers;
 pub mod image_scans;
 pub mod refresh;

@@ -1,0 +1,421 @@
+//! Compliance through a real socket: the demo world's assets and policy items listed,
+//! filtered and read; scans on the clock change the results; the whitelist hides
+//! failures; periodic tasks, the environment and the export.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+async fn advance(app: &TestApp, seconds: u64) {
+    let body = json!({"freeze": true, "advance_seconds": seconds}).to_string();
+    let (status, _) = app.admin(Method::POST, "clock", Some(&body), None).await;
+    assert_eq!(status, 200);
+}
+
+async fn asset(app: &TestApp, id: u64) -> Value {
+    let res = app
+        .call(
+            "DescribeComplianceAssetDetailInfo",
+            json!({"CustomerAssetId": id}),
+        )
+        .await;
+    assert_eq!(code(&res), None, "{res}");
+    res
+}
+
+async fn item(app: &TestApp, id: u64) -> Value {
+    let res = app
+        .call(
+            "DescribeCompliancePolicyItemAffectedSummary",
+            json!({"CustomerPolicyItemId": id}),
+        )
+        .await;
+    assert_eq!(code(&res), None, "{res}");
+    res["PolicyItemSummary"].clone()
+}
+
+#[tokio::test]
+async fn seeded_assets_are_listed_by_type_filtered_paged_and_read() {
+    let app = spawn_app().await;
+    let all = app
+        .call("DescribeComplianceAssetList", json!({"Limit": 100}))
+        .await;
+    assert_eq!(all["TotalCount"], 8, "{all}");
+    let containers = app
+        .call(
+            "DescribeComplianceAssetList",
+            json!({"AssetTypeSet": ["ASSET_CONTAINER"], "Limit": 2}),
+        )
+        .await;
+    assert_eq!(containers["TotalCount"], 3);
+    assert_eq!(containers["AssetInfoList"].as_array().unwrap().len(), 2);
+    let web = app
+        .call(
+            "DescribeComplianceAssetList",
+            json!({"AssetTypeSet": ["ASSET_CONTAINER"],
+                   "Filters": [{"Name": "AssetName", "Values": ["web-2"], "ExactMatch": true}]}),
+        )
+        .await;
+    assert_eq!(web["TotalCount"], 1);
+    let row = &web["AssetInfoList"][0];
+    assert_eq!(row["CustomerAssetId"], 2);
+    assert_eq!(row["FailedPolicyItemCount"], 2);
+    assert_eq!(row["CheckResult"], "RESULT_FAILED");
+    assert_eq!(row["ClusterID"], "cls-demo0001");
+
+    let detail = asset(&app, 6).await;
+    assert_eq!(detail["AssetDetailInfo"]["AssetType"], "ASSET_HOST");
+    assert_eq!(detail["AssetDetailInfo"]["PassedPolicyItemCount"], 1);
+    assert_eq!(detail["HostDetailInfo"]["DockerVersion"], "1.7.13");
+    let missing = app
+        .call(
+            "DescribeComplianceAssetDetailInfo",
+            json!({"CustomerAssetId": 999}),
+        )
+        .await;
+    assert_eq!(code(&missing), Some("ResourceNotFound"));
+
+    let failed = app
+        .call("DescribeComplianceScanFailedAssetList", json!({}))
+        .await;
+    assert_eq!(failed["TotalCount"], 1);
+    assert_eq!(failed["ScanFailedAssetList"][0]["AssetName"], "cache");
+}
+
+#[tokio::test]
+async fn policy_items_show_their_assets_results_both_ways() {
+    let app = spawn_app().await;
+    let items = app
+        .call(
+            "DescribeComplianceTaskPolicyItemSummaryList",
+            json!({"AssetType": "ASSET_CONTAINER",
+                   "Filters": [{"Name": "RiskLevel", "Values": ["RISK_HIGH"]}]}),
+        )
+        .await;
+    assert_eq!(items["TotalCount"], 1, "{items}");
+    assert_eq!(items["TaskId"], 1);
+    let high = &items["PolicyItemSummaryList"][0];
+    assert_eq!(high["CustomerPolicyItemId"], 1);
+    assert_eq!(
+        (
+            high["FailedAssetCount"].as_u64(),
+            high["PassedAssetCount"].as_u64()
+        ),
+        (Some(2), Some(0))
+    );
+
+    let affected = app
+        .call(
+            "DescribeCompliancePolicyItemAffectedAssetList",
+            json!({"CustomerPolicyItemId": 2,
+                   "Filters": [{"Name": "CheckResult", "Values": ["RESULT_FAILED"], "ExactMatch": true}]}),
+        )
+        .await;
+    assert_eq!(affected["TotalCount"], 1, "{affected}");
+    assert_eq!(affected["AffectedAssetList"][0]["AssetName"], "web-2");
+
+    let of_asset = app
+        .call(
+            "DescribeComplianceAssetPolicyItemList",
+            json!({"CustomerAssetId": 1, "Filters": [{"Name": "RiskLevel", "Values": ["RISK_HIGH"]}]}),
+        )
+        .await;
+    assert_eq!(of_asset["TotalCount"], 1);
+    assert_eq!(
+        of_asset["AssetPolicyItemList"][0]["CheckResult"],
+        "RESULT_FAILED"
+    );
+    // redis:7.2 was never checked: its items have no result yet.
+    let unchecked = app
+        .call(
+            "DescribeComplianceAssetPolicyItemList",
+            json!({"CustomerAssetId": 5}),
+        )
+        .await;
+    assert_eq!(
+        unchecked["AssetPolicyItemList"][0]["CheckStatus"],
+        "CHECK_INIT"
+    );
+    assert_eq!(unchecked["AssetPolicyItemList"][0]["CheckResult"], "");
+}
+
+#[tokio::test]
+async fn a_scan_on_the_clock_finds_what_the_asset_breaks_now() {
+    let app = spawn_app().await;
+    // web-1 is fixed: it breaks nothing any more (the fixture route upserts it).
+    let fixed = json!({"compliance_assets": [{"CustomerAssetId": 1, "AssetType": "ASSET_CONTAINER",
+        "AssetName": "web-1", "CheckStatus": "CHECK_FINISHED", "LastCheckTime": "2026-12-01 02:00:00",
+        "__violations": [], "__failed": [1]}]});
+    let (status, _) = app
+        .admin(Method::POST, "fixtures", Some(&fixed.to_string()), None)
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        asset(&app, 1).await["AssetDetailInfo"]["CheckResult"],
+        "RESULT_FAILED"
+    );
+
+    let task = app
+        .call(
+            "ScanComplianceAssets",
+            json!({"CustomerAssetIdSet": [1, 5]}),
+        )
+        .await;
+    let task_id = task["TaskId"].as_u64().expect("a task");
+    assert_eq!(task_id, 2, "after the demo world's task 1");
+    let running = asset(&app, 1).await;
+    assert_eq!(running["AssetDetailInfo"]["CheckStatus"], "CHECK_RUNNING");
+    let summary = app
+        .call(
+            "DescribeComplianceTaskAssetSummary",
+            json!({"AssetTypeSet": ["ASSET_CONTAINER"]}),
+        )
+        .await;
+    assert_eq!(
+        summary["AssetSummaryList"][0]["CheckStatus"],
+        "CHECK_RUNNING"
+    );
+    assert!(summary["AssetSummaryList"][0]["LeftTime"].as_u64() > Some(0));
+
+    advance(&app, 5).await;
+    let done = asset(&app, 1).await["AssetDetailInfo"].clone();
+    assert_eq!(done["CheckStatus"], "CHECK_FINISHED");
+    assert_eq!(done["CheckResult"], "RESULT_PASSED");
+    assert_eq!(done["FailedPolicyItemCount"], 0);
+    // redis:7.2's first check finds what it breaks.
+    let redis = asset(&app, 5).await["AssetDetailInfo"].clone();
+    assert_eq!(redis["CheckResult"], "RESULT_FAILED");
+    let items = app
+        .call(
+            "DescribeComplianceTaskPolicyItemSummaryList",
+            json!({"AssetType": "ASSET_CONTAINER"}),
+        )
+        .await;
+    assert_eq!(items["TaskId"], task_id);
+}
+
+#[tokio::test]
+async fn scans_by_policy_item_and_of_failed_assets_finish_on_the_clock() {
+    let app = spawn_app().await;
+    let by_item = app
+        .call(
+            "ScanComplianceAssetsByPolicyItem",
+            json!({"CustomerPolicyItemId": 2, "CustomerAssetIdSet": [3]}),
+        )
+        .await;
+    assert!(by_item["TaskId"].as_u64().is_some(), "{by_item}");
+    let failed = app
+        .call(
+            "ScanComplianceScanFailedAssets",
+            json!({"CustomerAssetIdSet": [3]}),
+        )
+        .await;
+    assert!(failed["TaskId"].as_u64() > by_item["TaskId"].as_u64());
+    advance(&app, 5).await;
+    let list = app
+        .call("DescribeComplianceScanFailedAssetList", json!({}))
+        .await;
+    assert_eq!(list["TotalCount"], 0, "the failed asset was checked again");
+    assert_eq!(item(&app, 2).await["FailedAssetCount"], 2);
+
+    let by_items = app
+        .call(
+            "ScanCompliancePolicyItems",
+            json!({"CustomerPolicyItemIdSet": [5]}),
+        )
+        .await;
+    assert!(by_items["TaskId"].as_u64().is_some());
+    assert_eq!(item(&app, 5).await["CheckStatus"], "CHECK_RUNNING");
+    let all = app
+        .call(
+            "CreateComplianceTask",
+            json!({"AssetTypeSet": ["ASSET_HOST"]}),
+        )
+        .await;
+    assert!(all["TaskId"].as_u64().is_some());
+    assert_eq!(
+        asset(&app, 7).await["AssetDetailInfo"]["CheckStatus"],
+        "CHECK_RUNNING"
+    );
+    let unknown = app
+        .call("ScanComplianceAssets", json!({"CustomerAssetIdSet": [404]}))
+        .await;
+    assert_eq!(code(&unknown), Some("ResourceNotFound"));
+}
+
+#[tokio::test]
+async fn a_whitelisted_item_no_longer_fails_until_it_is_removed() {
+    let app = spawn_app().await;
+    assert_eq!(item(&app, 1).await["FailedAssetCount"], 2);
+    app.call(
+        "AddCompliancePolicyAssetSetToWhitelist",
+        json!({"CustomerPolicyItemId": 1, "CustomerAssetItemIdSet": [1]}),
+    )
+    .await;
+    let one = item(&app, 1).await;
+    assert_eq!(one["FailedAssetCount"], 1, "{one}");
+    let entry_id = one["WhitelistId"].as_u64().expect("an entry");
+    assert_eq!(entry_id, 2, "after the demo world's entry 1");
+
+    app.call(
+        "AddCompliancePolicyItemToWhitelist",
+        json!({"CustomerPolicyItemIdSet": [1, 3]}),
+    )
+    .await;
+    assert_eq!(item(&app, 1).await["FailedAssetCount"], 0);
+    assert_eq!(
+        asset(&app, 4).await["AssetDetailInfo"]["CheckResult"],
+        "RESULT_PASSED"
+    );
+    let list = app
+        .call(
+            "DescribeComplianceWhitelistItemList",
+            json!({"AssetTypeSet": ["ASSET_CONTAINER"]}),
+        )
+        .await;
+    assert_eq!(list["TotalCount"], 1, "{list}");
+    let row = &list["WhitelistItemSet"][0];
+    assert_eq!(row["CustomerPolicyItemId"], 1);
+    assert_eq!(row["AffectedAssetCount"], 3);
+    assert_eq!(row["StandardName"], "CIS Docker Benchmark v1.6.0");
+
+    // web-2 is taken out of item 1's entry: it fails again.
+    app.call(
+        "DeleteComplianceAssetPolicySetFromWhitelist",
+        json!({"AssetItemId": 2, "CustomerPolicyItemIdSet": [1]}),
+    )
+    .await;
+    assert_eq!(item(&app, 1).await["FailedAssetCount"], 1);
+    app.call(
+        "AddComplianceAssetPolicySetToWhitelist",
+        json!({"AssetPolicySetList": [{"CustomerAssetItemId": 2}]}),
+    )
+    .await;
+    assert_eq!(
+        asset(&app, 2).await["AssetDetailInfo"]["FailedPolicyItemCount"],
+        0
+    );
+    app.call(
+        "DeleteCompliancePolicyAssetSetFromWhitelist",
+        json!({"PolicyAssetSetList": [{"CustomerPolicyItemId": 1}, {"CustomerPolicyItemId": 2}]}),
+    )
+    .await;
+    let again = item(&app, 1).await;
+    assert_eq!(
+        (
+            again["FailedAssetCount"].as_u64(),
+            again["WhitelistId"].as_u64()
+        ),
+        (Some(2), Some(0))
+    );
+    let unknown = app
+        .call(
+            "AddCompliancePolicyAssetSetToWhitelist",
+            json!({"CustomerPolicyItemId": 99, "CustomerAssetItemIdSet": [1]}),
+        )
+        .await;
+    assert_eq!(code(&unknown), Some("ResourceNotFound"));
+}
+
+#[tokio::test]
+async fn period_tasks_change_and_the_environment_initialises_on_the_clock() {
+    let app = spawn_app().await;
+    app.call(
+        "ModifyCompliancePeriodTask",
+        json!({"PeriodTaskId": 4, "PeriodRule": {"Frequency": 3, "ExecutionTime": "04:30:00", "Enable": true},
+               "StandardSettings": [{"StandardId": 2, "Enable": false}]}),
+    )
+    .await;
+    let list = app
+        .call(
+            "DescribeCompliancePeriodTaskList",
+            json!({"AssetType": "ASSET_K8S"}),
+        )
+        .await;
+    assert_eq!(list["TotalCount"], 1, "{list}");
+    let task = &list["PeriodTaskSet"][0];
+    assert_eq!(task["PeriodRule"]["Frequency"], 3);
+    assert_eq!(task["BenchmarkStandardSet"][0]["Enabled"], false);
+    let summary = app
+        .call(
+            "DescribeComplianceTaskAssetSummary",
+            json!({"AssetTypeSet": ["ASSET_K8S"]}),
+        )
+        .await;
+    let k8s = &summary["AssetSummaryList"][0];
+    assert_eq!(k8s["PeriodRule"]["ExecutionTime"], "04:30:00");
+    assert_eq!(k8s["FailedCriticalPolicyItemCount"], 1);
+    assert_eq!(summary["Status"], "USER_NORMAL");
+
+    let missing = app
+        .call("ModifyCompliancePeriodTask", json!({"PeriodTaskId": 77}))
+        .await;
+    assert_eq!(code(&missing), Some("ResourceNotFound"));
+
+    app.call("InitializeUserComplianceEnvironment", json!({}))
+        .await;
+    let summary = app
+        .call(
+            "DescribeComplianceTaskAssetSummary",
+            json!({"AssetTypeSet": ["ASSET_HOST"]}),
+        )
+        .await;
+    assert_eq!(summary["Status"], "USER_INITIALIZING");
+    advance(&app, 5).await;
+    let summary = app
+        .call(
+            "DescribeComplianceTaskAssetSummary",
+            json!({"AssetTypeSet": ["ASSET_HOST"]}),
+        )
+        .await;
+    assert_eq!(summary["Status"], "USER_NORMAL");
+    let host = &summary["AssetSummaryList"][0];
+    assert_eq!(
+        (
+            host["FailedAssetCount"].as_u64(),
+            host["PassedAssetCount"].as_u64()
+        ),
+        (Some(1), Some(1))
+    );
+    assert_eq!(host["IgnoredPolicyItemCount"], 1);
+}
+
+#[tokio::test]
+async fn the_status_export_holds_the_rows_of_the_list() {
+    let app = spawn_app().await;
+    let job = app
+        .call(
+            "CreateExportComplianceStatusListJob",
+            json!({"AssetType": "ASSET_CONTAINER", "ExportByAsset": true, "ExportAll": false, "IdList": [1, 2]}),
+        )
+        .await;
+    let id = job["JobId"].as_str().expect("a job").to_string();
+    let result = app
+        .call("DescribeExportJobResult", json!({"JobId": id}))
+        .await;
+    assert_eq!(result["ExportStatus"], "RUNNING", "{result}");
+    advance(&app, 5).await;
+    let done = app
+        .call("DescribeExportJobDownloadURL", json!({"JobID": id}))
+        .await;
+    let url = done["DownloadURL"].as_str().expect("a URL").to_string();
+    let csv = app
+        .client
+        .get(url.replace(".xlsx", ".csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains("web-1") && csv.contains("web-2"), "{csv}");
+    assert!(!csv.contains("cache"), "{csv}");
+    let by_item = app
+        .call(
+            "CreateExportComplianceStatusListJob",
+            json!({"AssetType": "ASSET_HOST", "ExportByAsset": false, "ExportAll": true}),
+        )
+        .await;
+    assert!(by_item["JobId"].as_str().is_some(), "{by_item}");
+}

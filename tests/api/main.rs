@@ -12,6 +12,7 @@ mod ratelimit;
 mod registry;
 mod resources;
 mod security;
+mod security_surface;
 mod signing;
 mod spec_examples;
 mod stubs;

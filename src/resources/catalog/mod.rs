@@ -17,6 +17,7 @@ macro_rules! list {
 
 mod assets;
 mod compliance;
+mod security;
 mod settings;
 
 /// The families' tables, in the order `GET /_emulator/resources` lists them.
@@ -24,6 +25,7 @@ static FAMILIES: &[&[Resource]] = &[
     assets::RESOURCES,
     settings::RESOURCES,
     compliance::RESOURCES,
+    security::RESOURCES,
 ];
 
 /// Every resource of every family.

@@ -12,6 +12,7 @@
 //! <https://cloud.tencent.com/document/api/1285/65553>
 
 mod export;
+pub mod risks;
 pub mod scans;
 pub mod whitelist;
 

@@ -7,6 +7,7 @@ pub mod containers;
 pub mod image_scans;
 pub mod refresh;
 pub mod registries;
+pub mod security;
 pub mod series;
 pub mod settings;
 pub mod summaries;

@@ -14,7 +14,12 @@ use crate::spec;
 
 /// The list `field` as the account has it: what was put, else the documented example
 /// of `describe`.
-fn current(env: &Env, res: &Resource, describe: &str, field: &str) -> Result<Vec<Value>, ApiError> {
+pub fn current(
+    env: &Env,
+    res: &Resource,
+    describe: &str,
+    field: &str,
+) -> Result<Vec<Value>, ApiError> {
     if let Some(r) = env.store.record(res.name, &env.account, "default")?
         && let Some(Value::Array(items)) = r.fields.get(field)
     {
@@ -32,7 +37,7 @@ fn current(env: &Env, res: &Resource, describe: &str, field: &str) -> Result<Vec
 }
 
 /// Merges `changes` into the list `field` by `key`, and keeps it.
-fn merge(
+pub fn merge(
     env: &Env,
     res: &Resource,
     describe: &str,
@@ -57,7 +62,7 @@ fn merge(
     Ok(Map::new())
 }
 
-fn list_of(params: &Map<String, Value>, member: &str) -> Vec<Value> {
+pub fn list_of(params: &Map<String, Value>, member: &str) -> Vec<Value> {
     params
         .get(member)
         .and_then(Value::as_array)

@@ -419,3 +419,62 @@ async fn the_status_export_holds_the_rows_of_the_list() {
         .await;
     assert!(by_item["JobId"].as_str().is_some(), "{by_item}");
 }
+
+#[tokio::test]
+async fn scan_state_survives_export_and_import_and_stays_in_its_account() {
+    let app = spawn_with(&["--credential", "AKIDother:otherkey:other"]).await;
+    app.call("ScanComplianceAssets", json!({"CustomerAssetIdSet": [5]}))
+        .await;
+    app.call(
+        "AddCompliancePolicyItemToWhitelist",
+        json!({"CustomerPolicyItemIdSet": [2]}),
+    )
+    .await;
+    let (_, exported) = app.admin(Method::GET, "state", None, None).await;
+    let (status, _) = app.admin(Method::POST, "reset", None, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        item(&app, 2).await["WhitelistId"],
+        0,
+        "reset drops the entry"
+    );
+    let (status, _) = app
+        .admin(Method::POST, "state", Some(&exported.to_string()), None)
+        .await;
+    assert_eq!(status, 200);
+    assert_ne!(item(&app, 2).await["WhitelistId"], 0);
+    advance(&app, 5).await;
+    assert_eq!(
+        asset(&app, 5).await["AssetDetailInfo"]["CheckStatus"],
+        "CHECK_FINISHED",
+        "the pending scan came back with the state"
+    );
+
+    let other = app
+        .call_as(
+            "DescribeComplianceAssetList",
+            json!({}),
+            "AKIDother",
+            "otherkey",
+        )
+        .await;
+    assert_eq!(other["TotalCount"], 0);
+    let summary = app
+        .call_as(
+            "DescribeComplianceTaskAssetSummary",
+            json!({"AssetTypeSet": ["ASSET_HOST"]}),
+            "AKIDother",
+            "otherkey",
+        )
+        .await;
+    assert_eq!(summary["Status"], "USER_UNINIT");
+    let scan = app
+        .call_as(
+            "ScanComplianceAssets",
+            json!({"CustomerAssetIdSet": [1]}),
+            "AKIDother",
+            "otherkey",
+        )
+        .await;
+    assert_eq!(code(&scan), Some("ResourceNotFound"));
+}

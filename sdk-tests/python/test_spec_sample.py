@@ -57,22 +57,26 @@ def example_ids(request):
     return [int(i) for i in ids if isinstance(i, int) or (isinstance(i, str) and i.isdigit())]
 
 
-# Reads of the resource model: (collection, identifier field, request member), so that
-# the record an example names exists.
+# Actions of the resource model that name records: (collection, identifier field,
+# request member, one identifier or a list), so that the records an example names exist.
 READS = {
     "DescribeAssetContainerDetail": ("containers", "ContainerID", "ContainerId"),
     "DescribeAssetHostDetail": ("hosts", "HostID", "HostId"),
     "DescribeAssetImageDetail": ("local_images", "ImageID", "ImageID"),
     "DescribeClusterDetail": ("clusters", "ClusterId", "ClusterId"),
     "DescribeAssetImageRegistryRegistryDetail": ("registries", "RegistryId", "RegistryId"),
+    "DeleteSearchTemplate": ("search_templates", "Id", "Id"),
+    "DescribeComplianceAssetDetailInfo": ("compliance_assets", "CustomerAssetId", "CustomerAssetId"),
+    "ScanComplianceAssets": ("compliance_assets", "CustomerAssetId", "CustomerAssetIdSet"),
 }
 
 
 def seed_read(emulator, name, request):
     if name in READS:
         collection, field, member = READS[name]
+        ids = request[member] if isinstance(request[member], list) else [request[member]]
         status, _, raw = emulator.admin("POST", "/_emulator/fixtures",
-                                        {collection: [{field: request[member]}]})
+                                        {collection: [{field: i} for i in ids]})
         assert status == 200, raw
 
 

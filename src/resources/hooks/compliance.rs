@@ -8,8 +8,8 @@
 //! of its `AssetType`. A result is `RESULT_FAILED` when the last scan found it and no
 //! whitelist entry covers it, else `RESULT_PASSED`; an asset never checked
 //! (`CHECK_INIT`) has no results. A whitelist entry names a policy item and the
-//! assets it covers (`__assets`; absent: every asset).
-//! <https://cloud.tencent.com/document/api/1285/65553>
+//! assets it covers (`__assets`; absent: every asset). The values are those the
+//! spec documents (`ComplianceAssetInfo`, `CompliancePolicyItemSummary`).
 
 mod export;
 pub mod risks;

@@ -478,3 +478,70 @@ async fn scan_state_survives_export_and_import_and_stays_in_its_account() {
         .await;
     assert_eq!(code(&scan), Some("ResourceNotFound"));
 }
+
+#[tokio::test]
+async fn bad_input_gets_the_tencent_error_a_client_expects() {
+    let app = spawn_app().await;
+    let cases = [
+        (
+            "DescribeComplianceAssetList",
+            json!({"Limit": 0}),
+            "InvalidParameterValue",
+            "a zero Limit",
+        ),
+        (
+            "DescribeComplianceAssetList",
+            json!({"Limit": 101}),
+            "InvalidParameterValue",
+            "a Limit over 100",
+        ),
+        (
+            "DescribeComplianceAssetList",
+            json!({"Filters": [{"Name": "Colour", "Values": ["red"]}]}),
+            "InvalidParameterValue",
+            "a filter that names no field",
+        ),
+        (
+            "DescribeComplianceWhitelistItemList",
+            json!({"By": "Name", "Order": "sideways"}),
+            "InvalidParameterValue",
+            "an Order that is neither asc nor desc",
+        ),
+        (
+            "DescribeCompliancePolicyItemAffectedAssetList",
+            json!({"CustomerPolicyItemId": 404}),
+            "ResourceNotFound",
+            "an unknown policy item",
+        ),
+        (
+            "ScanComplianceAssetsByPolicyItem",
+            json!({"CustomerPolicyItemId": 404, "CustomerAssetIdSet": [1]}),
+            "ResourceNotFound",
+            "a scan by an unknown policy item",
+        ),
+        (
+            "CreateComplianceTask",
+            json!({"PeriodTaskId": 404}),
+            "ResourceNotFound",
+            "a task of an unknown periodic task",
+        ),
+        (
+            "CreateExportComplianceStatusListJob",
+            json!({"AssetType": "ASSET_HOST", "ExportByAsset": true, "ExportAll": true,
+                   "Filters": [{"Name": "Colour", "Values": ["red"]}]}),
+            "InvalidParameterValue",
+            "an export filter that names no field",
+        ),
+        (
+            "DescribeComplianceAssetDetailInfo",
+            json!({"CustomerAssetId": "one"}),
+            "InvalidParameter",
+            "an identifier that is no integer",
+        ),
+    ];
+    for (action, body, want, why) in cases {
+        let res = app.call(action, body).await;
+        let got = code(&res).unwrap_or("");
+        assert!(got.starts_with(want), "{why}: {action} answered {res}");
+    }
+}

@@ -101,6 +101,15 @@ async fn hosts_join_a_security_log_as_set() {
         states.contains(&(json!("host-demo0002"), json!(false))),
         "{one}"
     );
+    let types = app.call("DescribeSecLogJoinTypeList", json!({})).await;
+    let bash = types["List"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["LogType"] == "container_bash")
+        .cloned()
+        .unwrap();
+    assert_eq!(bash["Count"], 1, "the hosts that deliver it: {types}");
     app.call(
         "ModifySecLogJoinObjects",
         json!({"LogType": "k8s_api", "RangeType": 1, "AutoJoin": true, "UnBindList": ["host-demo0002"]}),

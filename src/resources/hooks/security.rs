@@ -14,6 +14,7 @@ use super::series::text;
 use super::settings::{current, list_of, merge};
 use crate::error::ApiError;
 use crate::spec;
+use crate::store::Record;
 
 type Answer = Result<Map<String, Value>, ApiError>;
 
@@ -94,14 +95,19 @@ pub fn join_objects_put(env: &Env, res: &'static Resource, params: Map<String, V
     Ok(Map::new())
 }
 
-/// `DescribeSecLogJoinObjectList`: the account's hosts, each `JoinState` as the log
-/// type's settings say (nothing set: no host delivers).
-pub fn join_objects_get(env: &Env, res: &'static Resource, params: Map<String, Value>) -> Answer {
-    let settings = env
+/// The join settings of `kind`, if any were set.
+fn join_settings(env: &Env, kind: &str) -> Result<Option<Value>, ApiError> {
+    let Some(res) = resource("sec_log_join_objects") else {
+        return Ok(None);
+    };
+    Ok(env
         .store
         .record(res.name, &env.account, "default")?
-        .and_then(|r| r.fields.get(JOIN)?.get(log_type(&params)).cloned())
-        .unwrap_or(json!({}));
+        .and_then(|r| r.fields.get(JOIN)?.get(kind).cloned()))
+}
+
+/// The account's hosts, each with whether it delivers the log `settings` describe.
+fn hosts_joined(env: &Env, settings: &Value) -> Result<Vec<(Record, bool)>, ApiError> {
     let range = settings
         .get("RangeType")
         .and_then(Value::as_i64)
@@ -112,15 +118,41 @@ pub fn join_objects_get(env: &Env, res: &'static Resource, params: Map<String, V
         Some(h) => load(env, h)?,
         None => Vec::new(),
     };
-    let rows = hosts
-        .iter()
+    Ok(hosts
+        .into_iter()
         .map(|h| {
-            let mut v = h.fields.clone();
             let joined = if range == 1 {
                 !excluded.contains(&h.id)
             } else {
                 bound.contains(&h.id)
             };
+            (h, joined)
+        })
+        .collect())
+}
+
+/// How many hosts deliver the log `kind`, when its join objects were set
+/// (`DescribeSecLogJoinTypeList`'s `Count`).
+pub fn join_count(env: &Env, kind: &str) -> Result<Option<usize>, ApiError> {
+    match join_settings(env, kind)? {
+        Some(settings) => Ok(Some(
+            hosts_joined(env, &settings)?
+                .iter()
+                .filter(|(_, joined)| *joined)
+                .count(),
+        )),
+        None => Ok(None),
+    }
+}
+
+/// `DescribeSecLogJoinObjectList`: the account's hosts, each `JoinState` as the log
+/// type's settings say (nothing set: no host delivers).
+pub fn join_objects_get(env: &Env, res: &'static Resource, params: Map<String, Value>) -> Answer {
+    let settings = join_settings(env, &log_type(&params))?.unwrap_or(json!({}));
+    let rows = hosts_joined(env, &settings)?
+        .into_iter()
+        .map(|(h, joined)| {
+            let mut v = h.fields.clone();
             v.insert("HostStatus".into(), json!(text(&h.fields, "Status")));
             v.insert("PublicIP".into(), json!(text(&h.fields, "PublicIp")));
             v.insert("JoinState".into(), json!(joined));
@@ -135,12 +167,23 @@ pub fn join_objects_get(env: &Env, res: &'static Resource, params: Map<String, V
         rows,
         &params,
     )?;
-    out.insert("RangeType".into(), json!(range));
+    out.insert(
+        "RangeType".into(),
+        json!(
+            settings
+                .get("RangeType")
+                .and_then(Value::as_i64)
+                .unwrap_or(0)
+        ),
+    );
     out.insert(
         "AutoJoin".into(),
         settings.get("AutoJoin").cloned().unwrap_or(json!(false)),
     );
-    out.insert("ExcludedCount".into(), json!(excluded.len()));
+    out.insert(
+        "ExcludedCount".into(),
+        json!(strings(settings.get("Excluded")).len()),
+    );
     Ok(out)
 }
 

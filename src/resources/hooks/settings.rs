@@ -137,10 +137,17 @@ pub fn join_get(
         .action(JOIN)
         .map(crate::actions::example_response)
         .unwrap_or_default();
-    out.insert(
-        "List".into(),
-        Value::Array(current(env, res, JOIN, "List")?),
-    );
+    let mut list = current(env, res, JOIN, "List")?;
+    // `Count`: the hosts that deliver the log, once its join objects were set.
+    for item in &mut list {
+        let kind = item.get("LogType").and_then(Value::as_str).unwrap_or("");
+        if let (Some(n), Value::Object(item)) =
+            (super::security::join_count(env, kind)?, &mut *item)
+        {
+            item.insert("Count".into(), json!(n));
+        }
+    }
+    out.insert("List".into(), Value::Array(list));
     Ok(out)
 }
 

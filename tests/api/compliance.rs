@@ -345,7 +345,28 @@ async fn period_tasks_change_and_the_environment_initialises_on_the_clock() {
         .await;
     let k8s = &summary["AssetSummaryList"][0];
     assert_eq!(k8s["PeriodRule"]["ExecutionTime"], "04:30:00");
-    assert_eq!(k8s["FailedCriticalPolicyItemCount"], 1);
+    assert_eq!(
+        (
+            k8s["FailedCriticalPolicyItemCount"].as_u64(),
+            k8s["OpenPolicyItemCount"].as_u64()
+        ),
+        (Some(0), Some(0)),
+        "the disabled standard's item is not checked: {k8s}"
+    );
+    let closed = item(&app, 5).await;
+    assert_eq!(
+        (
+            closed["IsEnable"].as_u64(),
+            closed["FailedAssetCount"].as_u64()
+        ),
+        (Some(0), Some(0))
+    );
+    app.call(
+        "ModifyCompliancePeriodTask",
+        json!({"PeriodTaskId": 4, "StandardSettings": [{"StandardId": 2, "Enable": true}]}),
+    )
+    .await;
+    assert_eq!(item(&app, 5).await["FailedAssetCount"], 1, "enabled again");
     assert_eq!(summary["Status"], "USER_NORMAL");
 
     let missing = app

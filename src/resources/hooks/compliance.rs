@@ -7,7 +7,8 @@
 //! `__violations`, a seeded asset was checked). A policy item applies to the assets
 //! of its `AssetType`. A result is `RESULT_FAILED` when the last scan found it and no
 //! whitelist entry covers it, else `RESULT_PASSED`; an asset never checked
-//! (`CHECK_INIT`) has no results. A whitelist entry names a policy item and the
+//! (`CHECK_INIT`) and a policy item not checked (`IsEnable` 0, or its benchmark
+//! standard disabled in the periodic task of its asset type) have no results. A whitelist entry names a policy item and the
 //! assets it covers (`__assets`; absent: every asset). The values are those the
 //! spec documents (`ComplianceAssetInfo`, `CompliancePolicyItemSummary`).
 
@@ -42,6 +43,8 @@ pub struct World {
     pub assets: Vec<Record>,
     pub items: Vec<Record>,
     pub whitelist: Vec<Record>,
+    /// The policy items not checked: closed, or of a benchmark standard disabled.
+    pub closed: Vec<i64>,
 }
 
 fn collection(env: &Env, name: &str) -> Result<Vec<Record>, ApiError> {
@@ -53,9 +56,11 @@ fn collection(env: &Env, name: &str) -> Result<Vec<Record>, ApiError> {
 
 impl World {
     pub fn load(env: &Env) -> Result<Self, ApiError> {
+        let items = collection(env, ITEMS)?;
         Ok(Self {
             assets: collection(env, ASSETS)?,
-            items: collection(env, ITEMS)?,
+            closed: scans::closed(env, &items)?,
+            items,
             whitelist: collection(env, WHITELIST)?,
         })
     }
@@ -84,7 +89,7 @@ impl World {
             .entry(id_of(item))
             .filter(|w| covers(w, id_of(asset)))
             .map_or(0, id_of);
-        if !checked(asset) {
+        if !checked(asset) || self.closed.contains(&id_of(item)) {
             return (None, entry);
         }
         let found = numbers(failed(asset)).contains(&id_of(item));
@@ -185,6 +190,10 @@ pub fn item_view(w: &World, item: &Record) -> Map<String, Value> {
     v.insert(
         "WhitelistId".into(),
         json!(w.entry(id_of(item)).map_or(0, id_of)),
+    );
+    v.insert(
+        "IsEnable".into(),
+        json!(u8::from(!w.closed.contains(&id_of(item)))),
     );
     v
 }

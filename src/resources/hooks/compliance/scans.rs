@@ -151,6 +151,41 @@ pub fn newest_task(env: &Env) -> Result<i64, ApiError> {
     Ok(load(env, tasks)?.iter().map(id_of).max().unwrap_or(0))
 }
 
+/// The policy items of `items` that are not checked: `IsEnable` 0, or of a benchmark
+/// standard that the periodic task of their asset type disables.
+pub fn closed(env: &Env, items: &[Record]) -> Result<Vec<i64>, ApiError> {
+    let periods = match resource("compliance_period_tasks") {
+        Some(p) => load(env, p)?,
+        None => Vec::new(),
+    };
+    let disabled = |item: &Record| {
+        periods
+            .iter()
+            .filter(|p| {
+                text(&p.fields, "AssetType").eq_ignore_ascii_case(text(&item.fields, "AssetType"))
+            })
+            .flat_map(|p| {
+                p.fields
+                    .get("BenchmarkStandardSet")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+            })
+            .any(|s| {
+                s.get("StandardId").and_then(Value::as_i64)
+                    == Some(num(&item.fields, "BenchmarkStandardId"))
+                    && s.get("Enabled") == Some(&Value::Bool(false))
+            })
+    };
+    Ok(items
+        .iter()
+        .filter(|i| {
+            (i.fields.contains_key("IsEnable") && num(&i.fields, "IsEnable") == 0) || disabled(i)
+        })
+        .map(id_of)
+        .collect())
+}
+
 /// `ModifyCompliancePeriodTask`: `PeriodRule` replaced when given; each of
 /// `StandardSettings` switches the benchmark standard it names.
 pub fn modify_period_task(env: &Env, res: &'static Resource, params: Map<String, Value>) -> Answer {

@@ -4,6 +4,7 @@
 
 mod admin;
 mod compliance;
+mod compliance_whitelist;
 mod dashboard;
 mod detail;
 mod errors;

@@ -276,23 +276,6 @@ pub fn asset_list(env: &Env, res: &'static Resource, params: Map<String, Value>)
     )
 }
 
-pub fn scan_failed_list(env: &Env, res: &'static Resource, params: Map<String, Value>) -> Answer {
-    let rows = load(env, res)?
-        .into_iter()
-        .filter(|a| text(&a.fields, "CheckStatus") == "CHECK_FAILED")
-        .filter(|a| of_types(&params, text(&a.fields, "AssetType")))
-        .map(|a| a.fields)
-        .collect();
-    answer(
-        res,
-        "DescribeComplianceScanFailedAssetList",
-        "ScanFailedAssetList",
-        "TotalCount",
-        rows,
-        &params,
-    )
-}
-
 fn id_param(params: &Map<String, Value>, member: &str) -> String {
     params
         .get(member)
@@ -402,4 +385,4 @@ pub fn item_summary_list(env: &Env, res: &'static Resource, params: Map<String, 
     Ok(out)
 }
 
-pub use scans::task_asset_summary;
+pub use scans::{scan_failed_list, task_asset_summary};

@@ -353,3 +353,21 @@ pub fn task_asset_summary(env: &Env, _: &'static Resource, params: Map<String, V
     out.insert("AssetSummaryList".into(), Value::Array(list));
     Ok(out)
 }
+
+/// `DescribeComplianceScanFailedAssetList`: the assets whose last scan failed.
+pub fn scan_failed_list(env: &Env, res: &'static Resource, params: Map<String, Value>) -> Answer {
+    let rows = load(env, res)?
+        .into_iter()
+        .filter(|a| text(&a.fields, "CheckStatus") == "CHECK_FAILED")
+        .filter(|a| super::of_types(&params, text(&a.fields, "AssetType")))
+        .map(|a| a.fields)
+        .collect();
+    super::answer(
+        res,
+        "DescribeComplianceScanFailedAssetList",
+        "ScanFailedAssetList",
+        "TotalCount",
+        rows,
+        &params,
+    )
+}

@@ -175,3 +175,41 @@ def test_cluster_risks_name_the_nodes_they_affect(emulator, kit):
     got = client.DescribeAffectedNodeList(nodes)
     assert sorted(n.InstanceId for n in got.AffectedNodeList) == ["ins-demo0001", "ins-demo0002"]
     assert json.loads(got.to_json_string())["TotalCount"] == 2
+
+
+def test_the_compliance_status_export_is_a_job_on_the_clock(emulator, kit):
+    reset(emulator)
+    m = kit.models
+    client = kit.make_client(emulator)
+    req = m.CreateExportComplianceStatusListJobRequest()
+    req.AssetType, req.ExportByAsset, req.ExportAll = "ASSET_HOST", True, True
+    f = m.RunTimeFilters()
+    f.Name, f.Values, f.ExactMatch = "CheckResult", ["RESULT_FAILED"], True
+    req.Filters = [f]
+    job_id = client.CreateExportComplianceStatusListJob(req).JobId
+    q = m.DescribeExportJobResultRequest()
+    q.JobId = job_id
+    assert client.DescribeExportJobResult(q).ExportStatus == "RUNNING"
+    advance(emulator, 5)
+    done = client.DescribeExportJobResult(q)
+    assert done.ExportStatus == "SUCCESS" and done.DownloadURL
+    status, _, raw = emulator.admin("GET", "/_emulator/exports/%s.csv" % job_id)
+    assert status == 200, raw[:300]
+    rows = raw.decode("utf-8").splitlines()
+    assert len(rows) == 2 and "demo-node-1" in rows[1], rows
+
+
+def test_a_cluster_check_fills_the_task_result_summary(emulator, kit):
+    reset(emulator)
+    m = kit.models
+    client = kit.make_client(emulator)
+    before = client.DescribeTaskResultSummary(m.DescribeTaskResultSummaryRequest())
+    assert before.SeriousRiskNodeCount == [0] * 7
+    req = m.CreateClusterCheckTaskRequest()
+    item = m.ClusterCheckTaskItem()
+    item.ClusterId, item.ClusterRegion = "cls-demo0001", "ap-guangzhou"
+    req.ClusterCheckTaskList = [item]
+    client.CreateClusterCheckTask(req)
+    advance(emulator, 5)
+    after = client.DescribeTaskResultSummary(m.DescribeTaskResultSummaryRequest())
+    assert (after.SeriousRiskNodeCount[-1], after.HighRiskNodeCount[-1]) == (2, 1)

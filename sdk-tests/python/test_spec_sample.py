@@ -57,8 +57,8 @@ def example_ids(request):
     return [int(i) for i in ids if isinstance(i, int) or (isinstance(i, str) and i.isdigit())]
 
 
-# Reads of the resource model: (collection, identifier field, request member), so that
-# the record an example names exists.
+# Actions of the resource model that name records: (collection, identifier field,
+# request member, one identifier or a list), so that the records an example names exist.
 READS = {
     "DescribeAssetContainerDetail": ("containers", "ContainerID", "ContainerId"),
     "DescribeAssetHostDetail": ("hosts", "HostID", "HostId"),
@@ -67,14 +67,18 @@ READS = {
     "DescribeAssetImageRegistryRegistryDetail": ("registries", "RegistryId", "RegistryId"),
     "DescribeRiskSyscallWhiteListDetail": ("risk_syscall_whitelists", "Id", "WhiteListId"),
     "DescribeK8sApiAbnormalEventInfo": ("k8s_api_abnormal_events", "ID", "ID"),
+    "DeleteSearchTemplate": ("search_templates", "Id", "Id"),
+    "DescribeComplianceAssetDetailInfo": ("compliance_assets", "CustomerAssetId", "CustomerAssetId"),
+    "ScanComplianceAssets": ("compliance_assets", "CustomerAssetId", "CustomerAssetIdSet"),
 }
 
 
 def seed_read(emulator, name, request):
     if name in READS:
         collection, field, member = READS[name]
+        ids = request[member] if isinstance(request[member], list) else [request[member]]
         status, _, raw = emulator.admin("POST", "/_emulator/fixtures",
-                                        {collection: [{field: request[member]}]})
+                                        {collection: [{field: i} for i in ids]})
         assert status == 200, raw
 
 

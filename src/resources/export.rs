@@ -22,7 +22,7 @@ const KEPT_MS: i64 = 24 * 3600 * 1000;
 
 pub fn export(
     env: &Env,
-    res: &'static Resource,
+    res: &Resource,
     action: &'static Action,
     list: &str,
     params: Map<String, Value>,
@@ -40,16 +40,16 @@ pub fn export(
         .map(|r| project(&r.fields, item))
         .collect();
     let rows = query::select(list_res, list_action, item, shown, &params)?;
-    write(env, res, action, item, rows, &params)
+    write_page(env, res, action, item, rows, &params)
 }
 
 /// The file of `rows` (shown as `item`, filtered and sorted) for the export
 /// `action` of `res`, paged by the request's `Offset`/`Limit` (without `Limit`,
 /// every row): written, served and recorded as a job. For exports of lists that a
 /// hook computes (affected images, a vulnerability's containers).
-pub fn write(
+pub fn write_page(
     env: &Env,
-    res: &'static Resource,
+    res: &Resource,
     action: &'static Action,
     item: &'static spec::Object,
     rows: Vec<Map<String, Value>>,
@@ -65,6 +65,20 @@ pub fn write(
         .skip(usize::try_from(offset).unwrap_or(usize::MAX))
         .take(usize::try_from(limit).unwrap_or(usize::MAX))
         .collect();
+    write(env, res, action, item, &rows, params)
+}
+
+/// Writes `rows` (shown as `item`) as the file of an export job for `res`, with the
+/// request's `ExportField` columns (none: every field of `item`), and records the
+/// job: for hooks whose list is computed rather than stored.
+pub fn write(
+    env: &Env,
+    res: &Resource,
+    action: &'static Action,
+    item: &'static spec::Object,
+    rows: &[Map<String, Value>],
+    params: &Map<String, Value>,
+) -> Result<Map<String, Value>, ApiError> {
     let asked: Vec<String> = params
         .get("ExportField")
         .and_then(Value::as_array)
@@ -86,7 +100,7 @@ pub fn write(
     } else {
         crate::actions::registry::findings::export_columns(action.name, &asked, &fields, item.name)?
     };
-    let made = exports::build(&columns, &rows, exports::MAX_FILE_BYTES)?;
+    let made = exports::build(&columns, rows, exports::MAX_FILE_BYTES)?;
     let job = uuid::Uuid::new_v4().to_string();
     let sign = exports::new_sign();
     let url = exports::download_url(&env.base_url, &job, &sign);

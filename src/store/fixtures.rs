@@ -39,6 +39,10 @@ pub const BUNDLED: &[(&str, &str)] = &[
         "fixtures/demo-vulns.json",
         include_str!("../../fixtures/demo-vulns.json"),
     ),
+    (
+        "fixtures/demo-compliance.json",
+        include_str!("../../fixtures/demo-compliance.json"),
+    ),
 ];
 
 /// A rejected fixture: where, and why.

@@ -4,6 +4,8 @@
 
 mod admin;
 mod bindings;
+mod compliance;
+mod compliance_whitelist;
 mod dashboard;
 mod detail;
 mod errors;
@@ -15,6 +17,7 @@ mod ratelimit;
 mod registry;
 mod resources;
 mod security;
+mod security_surface;
 mod signing;
 mod spec_examples;
 mod stubs;

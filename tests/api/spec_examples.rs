@@ -93,6 +93,13 @@ async fn every_documented_example_request_gets_a_schema_valid_answer() {
         "hosts": [{"HostID": "dskaldjskld"}],
         "local_images": [{"ImageID": "sha256:707540fd8a54ab3ebc086ecc96d2d6143fd92c1cac4d0b23353e1b7078b5937b"}],
         "registries": [{"RegistryId": 8329}, {"RegistryId": 10}],
+        "compliance_assets": ([2202462, 111, 456, 789, 1002, 10001, 10002]
+            .map(|id| serde_json::json!({"CustomerAssetId": id, "AssetType": "ASSET_CONTAINER"}))),
+        "compliance_policy_items": ([10001, 45675, 474567, 2798]
+            .map(|id| serde_json::json!({"CustomerPolicyItemId": id, "AssetType": "ASSET_CONTAINER"}))),
+        "compliance_period_tasks": [{"PeriodTaskId": 1001}],
+        "search_templates": [{"Id": 10}],
+        "check_items": [{"CheckItemId": 15}, {"CheckItemId": 10071}],
     });
     let (status, body) = app
         .admin(

@@ -2,6 +2,7 @@
 //! summaries counted from them (issue "One world for all of TCSS (1/2)").
 
 use super::super::Bind::{Create, Delete, Export, Hook, List, Read, Update};
+use super::super::hooks::compliance::risks;
 use super::super::hooks::{clusters, containers, image_scans, refresh, registries, summaries};
 use super::super::{Id, Resource};
 
@@ -119,11 +120,30 @@ pub static RESOURCES: &[Resource] = &[
         name: "check_items",
         id: Id::Int("CheckItemId"),
         types: &["ClusterCheckItem"],
-        bind: &[List {
-            action: "DescribeCheckItemList",
-            items: "ClusterCheckItems",
-            total: "TotalCount",
-        }],
+        bind: &[
+            List {
+                action: "DescribeCheckItemList",
+                items: "ClusterCheckItems",
+                total: "TotalCount",
+            },
+            // The check results: `hooks/compliance/risks.rs`.
+            Hook {
+                action: "DescribeRiskList",
+                hook: risks::risk_list,
+            },
+            Hook {
+                action: "DescribeAffectedNodeList",
+                hook: risks::affected_nodes,
+            },
+            Hook {
+                action: "DescribeAffectedWorkloadList",
+                hook: risks::affected_workloads,
+            },
+            Hook {
+                action: "DescribeTaskResultSummary",
+                hook: risks::task_result_summary,
+            },
+        ],
         filter_fields: &[],
         links: &[],
     },

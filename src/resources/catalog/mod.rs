@@ -16,9 +16,11 @@ macro_rules! list {
 }
 
 mod assets;
+mod compliance;
 mod events_a;
 mod events_b;
 mod registry_images;
+mod security;
 mod settings;
 mod vulns;
 
@@ -30,6 +32,8 @@ static FAMILIES: &[&[Resource]] = &[
     events_a::RESOURCES,
     events_b::RESOURCES,
     vulns::RESOURCES,
+    compliance::RESOURCES,
+    security::RESOURCES,
 ];
 
 /// Every resource of every family.

@@ -2,7 +2,7 @@
 //! what was set is described.
 
 use super::super::Bind::{Get, Hook, Put};
-use super::super::hooks::settings;
+use super::super::hooks::{security, settings};
 use super::super::{Id, Resource};
 
 pub static RESOURCES: &[Resource] = &[
@@ -159,6 +159,10 @@ pub static RESOURCES: &[Resource] = &[
                 action: "ModifySecLogDeliveryKafkaSetting",
                 from: None,
             },
+            Hook {
+                action: "DescribeSecLogDeliveryKafkaOptions",
+                hook: security::kafka_options,
+            },
         ],
         filter_fields: &[],
         links: &[],
@@ -175,6 +179,14 @@ pub static RESOURCES: &[Resource] = &[
             Hook {
                 action: "ModifySecLogDeliveryClsSetting",
                 hook: settings::cls_put,
+            },
+            Hook {
+                action: "DescribeSecLogDeliveryClsOptions",
+                hook: security::cls_options,
+            },
+            Hook {
+                action: "ResetSecLogTopicConfig",
+                hook: security::reset_topic,
             },
         ],
         filter_fields: &[],

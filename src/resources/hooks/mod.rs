@@ -2,6 +2,7 @@
 //! hand-written actions, called through `Bind::Hook`.
 
 pub mod clusters;
+pub mod compliance;
 pub mod containers;
 pub mod events_a;
 pub mod events_a_escape;
@@ -10,6 +11,7 @@ pub mod events_b;
 pub mod image_scans;
 pub mod refresh;
 pub mod registries;
+pub mod security;
 pub mod series;
 pub mod settings;
 pub mod summaries;

@@ -14,7 +14,12 @@ use crate::spec;
 
 /// The list `field` as the account has it: what was put, else the documented example
 /// of `describe`.
-fn current(env: &Env, res: &Resource, describe: &str, field: &str) -> Result<Vec<Value>, ApiError> {
+pub fn current(
+    env: &Env,
+    res: &Resource,
+    describe: &str,
+    field: &str,
+) -> Result<Vec<Value>, ApiError> {
     if let Some(r) = env.store.record(res.name, &env.account, "default")?
         && let Some(Value::Array(items)) = r.fields.get(field)
     {
@@ -32,7 +37,7 @@ fn current(env: &Env, res: &Resource, describe: &str, field: &str) -> Result<Vec
 }
 
 /// Merges `changes` into the list `field` by `key`, and keeps it.
-fn merge(
+pub fn merge(
     env: &Env,
     res: &Resource,
     describe: &str,
@@ -57,7 +62,7 @@ fn merge(
     Ok(Map::new())
 }
 
-fn list_of(params: &Map<String, Value>, member: &str) -> Vec<Value> {
+pub fn list_of(params: &Map<String, Value>, member: &str) -> Vec<Value> {
     params
         .get(member)
         .and_then(Value::as_array)
@@ -132,10 +137,17 @@ pub fn join_get(
         .action(JOIN)
         .map(crate::actions::example_response)
         .unwrap_or_default();
-    out.insert(
-        "List".into(),
-        Value::Array(current(env, res, JOIN, "List")?),
-    );
+    let mut list = current(env, res, JOIN, "List")?;
+    // `Count`: the hosts that deliver the log, once its join objects were set.
+    for item in &mut list {
+        let kind = item.get("LogType").and_then(Value::as_str).unwrap_or("");
+        if let (Some(n), Value::Object(item)) =
+            (super::security::join_count(env, kind)?, &mut *item)
+        {
+            item.insert("Count".into(), json!(n));
+        }
+    }
+    out.insert("List".into(), Value::Array(list));
     Ok(out)
 }
 

@@ -368,7 +368,7 @@ pub fn exported(
     };
     let shown = shown_as(rows(env, params)?, item);
     let rows = query::select(res, action, item, shown, params)?;
-    export::write(env, res, export_action, item, rows, params)
+    export::write_page(env, res, export_action, item, rows, params)
 }
 
 /// A hook answering a computed list (`listed`) or its export (`exported`).

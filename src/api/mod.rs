@@ -280,79 +280,8 @@ async fn pipeline(
         return Err(ApiError::request_size_limit(limit));
     }
     let body = read_body(body, limit).await?;
-    let incoming = Spare::take().fill(&parts, query, body);
-    let result = run(app, &incoming, outcome, lang).await;
-    Spare::keep(incoming);
-    result
-}
-
-/// The strings of a request that went before, for the next one on this thread to copy
-/// its method and headers into: ~20 allocations a call otherwise.
-#[derive(Default)]
-struct Spare {
-    method: String,
-    headers: Vec<(String, String)>,
-}
-
-thread_local! {
-    static SPARE: std::cell::Cell<Spare> = std::cell::Cell::new(Spare::default());
-}
-
-impl Spare {
-    /// Kept only while this small: a huge header must not stay allocated.
-    const MAX_BYTES: usize = 8 * 1024;
-
-    fn take() -> Self {
-        SPARE.take()
-    }
-
-    fn keep(incoming: Incoming) {
-        let Incoming {
-            method, headers, ..
-        } = incoming;
-        let bytes: usize = headers
-            .iter()
-            .map(|(n, v)| n.capacity() + v.capacity())
-            .sum();
-        if bytes <= Self::MAX_BYTES {
-            SPARE.set(Spare { method, headers });
-        }
-    }
-
-    /// The request as received, in these strings (`(lower-case name, value)`
-    /// headers; values that are not UTF-8 decoded lossily).
-    fn fill(self, parts: &http::request::Parts, query: String, body: bytes::Bytes) -> Incoming {
-        let Spare {
-            mut method,
-            mut headers,
-        } = self;
-        method.clear();
-        method.push_str(parts.method.as_str());
-        let mut n = 0;
-        for (name, value) in &parts.headers {
-            let value = match std::str::from_utf8(value.as_bytes()) {
-                Ok(text) => std::borrow::Cow::Borrowed(text),
-                Err(_) => String::from_utf8_lossy(value.as_bytes()),
-            };
-            match headers.get_mut(n) {
-                Some((have_name, have_value)) => {
-                    have_name.clear();
-                    have_name.push_str(name.as_str());
-                    have_value.clear();
-                    have_value.push_str(&value);
-                }
-                None => headers.push((name.as_str().to_string(), value.into_owned())),
-            }
-            n += 1;
-        }
-        headers.truncate(n);
-        Incoming {
-            method,
-            headers,
-            query,
-            body,
-        }
-    }
+    let incoming = Incoming::new(&parts, query, body);
+    run(app, &incoming, outcome, lang).await
 }
 
 /// The pipeline from the parsed request on.

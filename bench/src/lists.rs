@@ -58,7 +58,7 @@ fn host(i: u64, out: &mut String) {
         rng.next() % 40,
         rng.next() % 120,
         pick(&mut rng, STATUSES),
-        rng.next() % 2 == 0,
+        rng.next().is_multiple_of(2),
         pick(&mut rng, MACHINES),
         ip % 256,
         (ip >> 24) % 256,

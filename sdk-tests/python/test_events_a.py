@@ -38,7 +38,7 @@ def test_abnormal_process_event_is_marked_handled_and_leaves_the_pending_counts(
     detail = client.DescribeAbnormalProcessDetail(d)
     assert detail.EventBaseInfo.Status == "EVENT_DEALED"
     assert detail.EventDetail.Remark == "miner killed"
-    assert detail.ProcessInfo.ProcessPath == "/tmp/xmrig"
+    assert detail.ProcessInfo.ProcessPath == "/dev/shm/xmrig"
 
     levels = client.DescribeAbnormalProcessLevelSummary(m.DescribeAbnormalProcessLevelSummaryRequest())
     assert levels.HighLevelEventCount == 0

@@ -90,7 +90,7 @@ async fn abnormal_process_events_are_filtered_marked_and_read_back() {
     assert_eq!(detail["EventDetail"]["Remark"], "killed");
     assert_eq!(detail["EventDetail"]["RuleName"], "block miners");
     assert_ne!(detail["EventDetail"]["OperationTime"], "");
-    assert_eq!(detail["ProcessInfo"]["ProcessPath"], "/tmp/xmrig");
+    assert_eq!(detail["ProcessInfo"]["ProcessPath"], "/dev/shm/xmrig");
     assert_eq!(detail["ParentProcessInfo"]["ProcessName"], "bash");
     let levels = app
         .call("DescribeAbnormalProcessLevelSummary", json!({}))

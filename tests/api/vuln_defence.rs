@@ -211,7 +211,7 @@ async fn vulnerability_and_image_finding_exports_hold_the_lists_rows() {
         &app,
         "fixtures",
         json!({"image_viruses": [{"ImageID": REDIS, "VirusName": "Linux.Trojan.Miner", "RiskLevel": 4,
-                                  "Path": "/tmp/xmrig", "FirstScanTime": "2026-12-02 10:00:00"}]}),
+                                  "Path": "/dev/shm/xmrig", "FirstScanTime": "2026-12-02 10:00:00"}]}),
     )
     .await;
     assert_eq!(status, 200);
@@ -231,7 +231,7 @@ async fn vulnerability_and_image_finding_exports_hold_the_lists_rows() {
         .await;
     assert_eq!(
         csv_of(&app, &export).await,
-        "VirusName,Path\nLinux.Trojan.Miner,/tmp/xmrig\n"
+        "VirusName,Path\nLinux.Trojan.Miner,/dev/shm/xmrig\n"
     );
 }
 

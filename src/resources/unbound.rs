@@ -73,4 +73,35 @@ mod tests {
             .collect();
         assert!(unexplained.is_empty(), "{unexplained:?}");
     }
+
+    /// The README's Actions section lists every non-deprecated action answered by its
+    /// example, in the row of its reason (the row's text starts the reason's).
+    #[test]
+    fn the_readme_lists_every_example_backed_action_with_its_reason() {
+        let readme = include_str!("../../README.md");
+        let section = readme
+            .split("\n## Actions\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n## ").next())
+            .expect("README has an Actions section");
+        let unbound: Vec<&Action> = crate::spec::tcss()
+            .actions
+            .iter()
+            .filter(|a| !a.deprecated && crate::resources::bound(a.name).is_none())
+            .collect();
+        for action in &unbound {
+            let named = format!("`{}`", action.name);
+            let row = section
+                .lines()
+                .find(|l| l.starts_with("  | ") && l.contains(&named))
+                .unwrap_or_else(|| panic!("README, Actions: no row names {named}"));
+            let reason_start: String = why(action).chars().take(20).collect();
+            assert!(
+                row.contains(&reason_start),
+                "README, Actions: {named} is in a row that does not give its reason ({reason_start}…)"
+            );
+        }
+        let rows = section.lines().filter(|l| l.starts_with("  | `")).count();
+        assert_eq!(rows, 5, "one row a reason");
+    }
 }

@@ -10,6 +10,7 @@ use crate::helpers::*;
 
 mod errors;
 mod exports;
+mod k8s_rules;
 mod kinds;
 mod virus;
 

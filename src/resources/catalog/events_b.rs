@@ -214,10 +214,14 @@ pub static RESOURCES: &[Resource] = &[
                 action: "CreateK8sApiAbnormalRuleInfo",
                 hook: k8s::create_rule,
             },
-            list!("DescribeK8sApiAbnormalRuleList"),
-            Export {
+            // Computed: the cluster filters keep the rules of all clusters too.
+            Hook {
+                action: "DescribeK8sApiAbnormalRuleList",
+                hook: k8s::rule_list,
+            },
+            Hook {
                 action: "CreateK8sApiAbnormalRuleExportJob",
-                list: "DescribeK8sApiAbnormalRuleList",
+                hook: k8s::rule_export,
             },
             Read {
                 action: "DescribeK8sApiAbnormalRuleInfo",

@@ -7,10 +7,16 @@ use serde_json::{Map, Value, json};
 use super::super::super::engine::{fields_from, id_text, load, load_one, new_record, save};
 use super::super::super::{Env, Resource, object, project, query};
 use super::super::series::{count_where, text};
+use super::super::vulns::computed;
 use super::super::{datetime, fields};
 use super::{daily, records_of, unhandled};
+use crate::actions::registry::{AssetFilter, matches_filter};
 use crate::error::ApiError;
 use crate::spec;
+use crate::store::Record;
+
+/// The collection of K8s API abnormal rules.
+const RULES: &str = "k8s_api_abnormal_rules";
 
 /// The rule scopes (`MatchRuleType`) the documentation lists, their names in the
 /// console, and the tendency member counting them.
@@ -232,3 +238,58 @@ pub fn tendency(
         ("RuleTypeZhSet", rule_type_zh()),
     ]))
 }
+
+/// The rules the request's `ClusterID` and `ClusterName` filters leave: as documented,
+/// the rules bound to that cluster (fuzzy unless `ExactMatch`), rules of all clusters
+/// included. The list's other filters, its sort and its paging are the engine's (which
+/// takes these two names, documented but no field of the item, as matching every rule).
+fn rule_rows(env: &Env, params: &Map<String, Value>) -> Result<Vec<Map<String, Value>>, ApiError> {
+    let Some(res) = super::super::super::resource(RULES) else {
+        return Ok(Vec::new());
+    };
+    let by_cluster: Vec<AssetFilter> = params
+        .get("Filters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|f| serde_json::from_value::<AssetFilter>(f.clone()).ok())
+        .filter(|f| {
+            f.name.eq_ignore_ascii_case("ClusterID") || f.name.eq_ignore_ascii_case("ClusterName")
+        })
+        .collect();
+    let clusters = if by_cluster.is_empty() {
+        Vec::new()
+    } else {
+        records_of(env, "clusters")?
+    };
+    Ok(load(env, res)?
+        .into_iter()
+        .map(|r| r.fields)
+        .filter(|rule| by_cluster.iter().all(|f| binds(rule, f, &clusters)))
+        .collect())
+}
+
+/// Whether `rule` is bound to a cluster `filter` names (by id or by name).
+fn binds(rule: &Map<String, Value>, filter: &AssetFilter, clusters: &[Record]) -> bool {
+    if rule.get("EffectAllCluster") == Some(&Value::Bool(true)) {
+        return true;
+    }
+    let ids: Vec<Value> = rule
+        .get("EffectClusterIDSet")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let shown = if filter.name.eq_ignore_ascii_case("ClusterID") {
+        ids
+    } else {
+        clusters
+            .iter()
+            .filter(|c| ids.contains(&json!(c.id)))
+            .map(|c| json!(text(&c.fields, "ClusterName")))
+            .collect()
+    };
+    matches_filter(Some(&Value::Array(shown)), filter)
+}
+
+computed!(rule_list, list "DescribeK8sApiAbnormalRuleList", "List", rule_rows);
+computed!(rule_export, export "CreateK8sApiAbnormalRuleExportJob" of "DescribeK8sApiAbnormalRuleList", "List", rule_rows);

@@ -13,6 +13,7 @@ mod events_a;
 mod events_a_whitelists;
 mod events_b;
 mod helpers;
+mod isolation;
 mod ratelimit;
 mod registry;
 mod resources;

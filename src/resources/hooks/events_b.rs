@@ -214,7 +214,9 @@ pub fn set_status(
                 );
                 containers.push(text(&r.fields, "ContainerId").to_string());
             }
-            isolate_containers(env, &containers, now, then)?;
+            for id in &containers {
+                super::containers::move_net_status(env, id, now, then)?;
+            }
         }
     }
     if res.name == "virus_events" {
@@ -230,28 +232,6 @@ pub fn set_status(
     }
     save(env, &events)?;
     Ok(Map::new())
-}
-
-/// The model's containers (`containers`) that events name move their `NetStatus` as
-/// `ModifyContainerNetStatus` would: `now`, then `then` after the task duration.
-fn isolate_containers(env: &Env, ids: &[String], now: &str, then: &str) -> Result<(), ApiError> {
-    let Some(res) = resource("containers") else {
-        return Ok(());
-    };
-    let mut changed = Vec::new();
-    for id in ids.iter().filter(|i| !i.is_empty()) {
-        if let Some(mut c) = env.store.record(res.name, &env.account, id)? {
-            settle(&mut c.fields, env.now_ms);
-            transition(
-                &mut c.fields,
-                &[("NetStatus", json!(now))],
-                env.now_ms + env.task_ms,
-                &[("NetStatus", json!(then))],
-            );
-            changed.push(c);
-        }
-    }
-    save(env, &changed)
 }
 
 /// The runtime event collections and how `DescribeSecEventsTendency` names them.

@@ -204,24 +204,33 @@ impl Browser {
     }
 
     pub async fn text(&self, css: &str) -> String {
+        let text = self.try_text(css).await;
+        text.unwrap_or_else(|error| panic!("no text for `{css}`: {error}"))
+    }
+
+    /// The text of `css`, or the driver's error: an element found on a page that a
+    /// form's answer then replaced is stale, and reads as an error, not as "".
+    async fn try_text(&self, css: &str) -> Result<String, Value> {
         let id = self.find(css).await;
         let v = self
             .send(reqwest::Method::GET, &format!("/element/{id}/text"), None)
             .await;
-        v.as_str().unwrap_or_default().to_string()
+        v.as_str().map(str::to_string).ok_or(v)
     }
 
     /// Waits until the text of `css` satisfies `want`; returns it.
     pub async fn wait_text(&self, css: &str, want: impl Fn(&str) -> bool) -> String {
         let end = Instant::now() + DEADLINE;
         loop {
-            let text = self.text(css).await;
-            if want(&text) {
-                return text;
+            let text = self.try_text(css).await;
+            if let Ok(text) = &text
+                && want(text)
+            {
+                return text.clone();
             }
             assert!(
                 Instant::now() < end,
-                "`{css}` never showed what was wanted; it shows:\n{text}"
+                "`{css}` never showed what was wanted; it shows:\n{text:?}"
             );
             tokio::task::yield_now().await;
         }

@@ -7,6 +7,7 @@ use std::sync::atomic::Ordering;
 
 use super::images::{insert_all, render_all};
 use super::records::put;
+use super::columns::Views;
 use super::{ImageRecord, Record, Renderer, Store, StoreError};
 
 /// A batch is written once it holds this many records...
@@ -18,6 +19,7 @@ const BATCH_BYTES: usize = 4 * 1024 * 1024;
 pub struct Batch<'a> {
     tx: rusqlite::Transaction<'a>,
     renderer: Option<&'a Renderer>,
+    views: &'a Views,
     pending: Vec<ImageRecord>,
     pending_bytes: usize,
     written: usize,
@@ -37,6 +39,10 @@ impl Batch<'_> {
     /// Writes a record of the resource model's collections (they are small: no batch).
     pub fn push_record(&mut self, record: &Record) -> Result<(), StoreError> {
         put(&self.tx, record)?;
+        // Told before the commit, with the connection held: a write that is then
+        // rolled back only makes a list read the record again.
+        self.views
+            .wrote(&record.collection, &record.account, &record.id);
         self.written += 1;
         Ok(())
     }
@@ -72,6 +78,7 @@ impl Store {
         let mut batch = Batch {
             tx,
             renderer: self.renderer.as_ref(),
+            views: &self.views,
             pending: Vec::new(),
             pending_bytes: 0,
             written: 0,
@@ -82,6 +89,7 @@ impl Store {
         tx.commit().map_err(StoreError::from)?;
         if replace {
             self.maybe_scanning.store(false, Ordering::Release);
+            self.views.wrote_all();
         }
         Ok(written)
     }

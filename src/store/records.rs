@@ -156,6 +156,9 @@ impl Store {
             put(&tx, record)?;
         }
         tx.commit()?;
+        for r in records {
+            self.views.wrote(&r.collection, &r.account, &r.id);
+        }
         Ok(records.len())
     }
 
@@ -178,6 +181,9 @@ impl Store {
                 .execute(params![collection, account, id])?;
         }
         tx.commit()?;
+        for id in ids {
+            self.views.wrote(collection, account, id);
+        }
         Ok(n)
     }
 
@@ -227,6 +233,13 @@ impl Store {
             |r| r.get(0),
         )?;
         tx.commit()?;
+        if replace {
+            self.views.wrote_all();
+        } else {
+            for r in records {
+                self.views.wrote(&r.collection, &r.account, &r.id);
+            }
+        }
         Ok(usize::try_from(stored).unwrap_or(0))
     }
 }

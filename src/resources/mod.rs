@@ -268,10 +268,47 @@ pub fn project(fields: &Map<String, Value>, obj: &'static Object) -> Map<String,
         .collect()
 }
 
-/// The member of one of `res`'s types named `name` (without regard to case).
+/// The member of one of `res`'s types named `name` (without regard to case; the
+/// first type naming it wins). Seeding asks this for every field of every record:
+/// an index, not a search through the types.
 pub fn known_member(res: &Resource, name: &str) -> Option<&'static spec::Member> {
-    res.types
-        .iter()
-        .flat_map(|t| object(t).members)
-        .find(|m| m.name.eq_ignore_ascii_case(name))
+    /// Per resource: each member by its lowercased name (the first type's wins),
+    /// and the same members by the spellings of every type (no lowercasing needed).
+    #[derive(Default)]
+    struct Members {
+        lower: HashMap<String, &'static spec::Member>,
+        exact: HashMap<&'static str, &'static spec::Member>,
+    }
+    static INDEX: OnceLock<HashMap<&'static str, Members>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        catalog::all()
+            .map(|r| {
+                let mut members = Members::default();
+                let all = || r.types.iter().flat_map(|t| object(t).members);
+                for m in all() {
+                    members.lower.entry(m.name.to_ascii_lowercase()).or_insert(m);
+                }
+                for m in all() {
+                    if let Some(first) = members.lower.get(&m.name.to_ascii_lowercase()) {
+                        members.exact.insert(m.name, first);
+                    }
+                }
+                (r.name, members)
+            })
+            .collect()
+    });
+    match index.get(res.name) {
+        Some(members) => members.exact.get(name).copied().or_else(|| {
+            members
+                .lower
+                .get(name.to_ascii_lowercase().as_str())
+                .copied()
+        }),
+        // A resource outside the catalog (made up by a test).
+        None => res
+            .types
+            .iter()
+            .flat_map(|t| object(t).members)
+            .find(|m| m.name.eq_ignore_ascii_case(name)),
+    }
 }

@@ -6,7 +6,7 @@
 use std::sync::atomic::Ordering;
 
 use super::images::{insert_all, render_all};
-use super::records::put;
+use super::records::{Seqs, put};
 use super::columns::Views;
 use super::{ImageRecord, Record, Renderer, Store, StoreError};
 
@@ -20,6 +20,7 @@ pub struct Batch<'a> {
     tx: rusqlite::Transaction<'a>,
     renderer: Option<&'a Renderer>,
     views: &'a Views,
+    seqs: Seqs,
     pending: Vec<ImageRecord>,
     pending_bytes: usize,
     written: usize,
@@ -38,11 +39,14 @@ impl Batch<'_> {
 
     /// Writes a record of the resource model's collections (they are small: no batch).
     pub fn push_record(&mut self, record: &Record) -> Result<(), StoreError> {
-        put(&self.tx, record)?;
+        let given = put(&self.tx, record, &mut self.seqs)?;
         // Told before the commit, with the connection held: a write that is then
         // rolled back only makes a list read the record again.
-        self.views
-            .wrote(&record.collection, &record.account, &record.id);
+        self.views.wrote(
+            &record.collection,
+            &record.account,
+            given.as_deref().unwrap_or(&record.id),
+        );
         self.written += 1;
         Ok(())
     }
@@ -79,6 +83,7 @@ impl Store {
             tx,
             renderer: self.renderer.as_ref(),
             views: &self.views,
+            seqs: Seqs::default(),
             pending: Vec::new(),
             pending_bytes: 0,
             written: 0,

@@ -42,28 +42,66 @@ fn read_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
 
 const COLUMNS: &str = "collection, account, id, seq, record";
 
-pub(super) fn put(tx: &Transaction<'_>, record: &Record) -> Result<(), StoreError> {
+/// The next creation numbers of the collections one transaction writes to, each read
+/// from the table once and then counted up (a bulk seed would otherwise look up the
+/// highest number for every record).
+#[derive(Debug, Default)]
+pub(super) struct Seqs(Vec<(String, String, i64)>);
+
+impl Seqs {
+    /// The number `record` is created with: its own, or the next of its collection.
+    fn take(&mut self, tx: &Transaction<'_>, record: &Record) -> Result<i64, StoreError> {
+        let at = self
+            .0
+            .iter()
+            .position(|(c, a, _)| *c == record.collection && *a == record.account);
+        let at = match at {
+            Some(at) => at,
+            None => {
+                let max: Option<i64> = tx
+                    .prepare_cached(
+                        "SELECT MAX(seq) FROM records WHERE collection = ?1 AND account = ?2",
+                    )?
+                    .query_row(params![record.collection, record.account], |r| r.get(0))?;
+                self.0.push((
+                    record.collection.clone(),
+                    record.account.clone(),
+                    max.unwrap_or(0) + 1,
+                ));
+                self.0.len() - 1
+            }
+        };
+        let Some((_, _, next)) = self.0.get_mut(at) else {
+            return Ok(record.seq);
+        };
+        let seq = if record.seq > 0 { record.seq } else { *next };
+        *next = (*next).max(seq + 1);
+        Ok(seq)
+    }
+}
+
+/// Writes `record` (its fields replace those of the record with its key, whose
+/// creation number stays). A record without an identifier member (`Id::Seq`) is
+/// known by its number: returns the identifier it was given then.
+pub(super) fn put(
+    tx: &Transaction<'_>,
+    record: &Record,
+    seqs: &mut Seqs,
+) -> Result<Option<String>, StoreError> {
+    let seq = seqs.take(tx, record)?;
+    let given = record.id.is_empty().then(|| seq.to_string());
     tx.prepare_cached(
-        "INSERT INTO records (collection, account, id, seq, record)
-         SELECT ?1, ?2, ?3, CASE WHEN ?4 > 0 THEN ?4 ELSE COALESCE(MAX(seq), 0) + 1 END, ?5
-           FROM records WHERE collection = ?1 AND account = ?2
+        "INSERT INTO records (collection, account, id, seq, record) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (collection, account, id) DO UPDATE SET record = excluded.record",
     )?
     .execute(params![
         record.collection,
         record.account,
-        record.id,
-        record.seq,
+        given.as_deref().unwrap_or(&record.id),
+        seq,
         serde_json::to_string(&record.fields)?
     ])?;
-    // A record without an identifier member (`Id::Seq`) is known by its number.
-    if record.id.is_empty() {
-        tx.prepare_cached(
-            "UPDATE records SET id = CAST(seq AS TEXT) WHERE collection = ?1 AND account = ?2 AND id = ''",
-        )?
-        .execute(params![record.collection, record.account])?;
-    }
-    Ok(())
+    Ok(given)
 }
 
 impl Store {
@@ -152,12 +190,15 @@ impl Store {
     pub fn put_records(&self, records: &[Record]) -> Result<usize, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
+        let mut seqs = Seqs::default();
+        let mut given = Vec::with_capacity(records.len());
         for record in records {
-            put(&tx, record)?;
+            given.push(put(&tx, record, &mut seqs)?);
         }
         tx.commit()?;
-        for r in records {
-            self.views.wrote(&r.collection, &r.account, &r.id);
+        for (r, given) in records.iter().zip(&given) {
+            self.views
+                .wrote(&r.collection, &r.account, given.as_deref().unwrap_or(&r.id));
         }
         Ok(records.len())
     }
@@ -224,8 +265,10 @@ impl Store {
             tx.execute("DELETE FROM records", [])?;
         }
         insert_all(&tx, images, &renders)?;
+        let mut seqs = Seqs::default();
+        let mut given = Vec::with_capacity(records.len());
         for record in records {
-            put(&tx, record)?;
+            given.push(put(&tx, record, &mut seqs)?);
         }
         let stored: i64 = tx.query_row(
             "SELECT (SELECT count(*) FROM images) + (SELECT count(*) FROM records)",
@@ -236,8 +279,9 @@ impl Store {
         if replace {
             self.views.wrote_all();
         } else {
-            for r in records {
-                self.views.wrote(&r.collection, &r.account, &r.id);
+            for (r, given) in records.iter().zip(&given) {
+                self.views
+                    .wrote(&r.collection, &r.account, given.as_deref().unwrap_or(&r.id));
             }
         }
         Ok(usize::try_from(stored).unwrap_or(0))

@@ -101,7 +101,7 @@ pub fn build_state_with(
     }
     startup.extend(extra);
     let store =
-        Store::open(args.db.as_deref())?.with_renderer(actions::registry::images::renderer())?;
+        Store::open(args.db.as_deref())?.with_renderer(actions::registry::images::renderer());
     store.upsert_document(&startup.images, &startup.records)?;
     let (credentials, source) = args.credentials_and_source(env);
     let credentials = signature::Credentials::new(credentials);

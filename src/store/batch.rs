@@ -1,14 +1,14 @@
 //! Bulk writes fed one record at a time (the admin API's fixture documents): records
-//! are rendered and written in batches inside one transaction, so a large document
-//! never has all its records, nor all their renders, in memory at once, and is still
-//! written whole or not at all.
+//! are written in batches inside one transaction, so a large document never has all
+//! its records in memory at once, and is still written whole or not at all.
 
 use std::sync::atomic::Ordering;
 
-use super::images::{insert_all, render_all};
+use super::images::insert_all;
 use super::records::{Seqs, put};
 use super::columns::Views;
-use super::{ImageRecord, Record, Renderer, Store, StoreError};
+use super::renders::Renders;
+use super::{ImageRecord, Record, Store, StoreError};
 
 /// A batch is written once it holds this many records...
 const BATCH_RECORDS: usize = 4096;
@@ -18,7 +18,7 @@ const BATCH_BYTES: usize = 4 * 1024 * 1024;
 /// Where [`Store::write_fed`]'s feeder pushes records.
 pub struct Batch<'a> {
     tx: rusqlite::Transaction<'a>,
-    renderer: Option<&'a Renderer>,
+    renders: &'a Renders,
     views: &'a Views,
     seqs: Seqs,
     pending: Vec<ImageRecord>,
@@ -52,8 +52,7 @@ impl Batch<'_> {
     }
 
     fn flush(&mut self) -> Result<(), StoreError> {
-        let renders = render_all(self.renderer, &self.pending);
-        insert_all(&self.tx, &self.pending, &renders)?;
+        insert_all(&self.tx, &self.pending, self.renders)?;
         self.written += self.pending.len();
         self.pending.clear();
         self.pending_bytes = 0;
@@ -78,10 +77,11 @@ impl Store {
                 tx.execute(&format!("DELETE FROM {table}"), [])
                     .map_err(StoreError::from)?;
             }
+            self.renders.clear();
         }
         let mut batch = Batch {
             tx,
-            renderer: self.renderer.as_ref(),
+            renders: &self.renders,
             views: &self.views,
             seqs: Seqs::default(),
             pending: Vec::new(),

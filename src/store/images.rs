@@ -3,7 +3,8 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::{Map, Value};
 
-use super::{Renderer, Store, StoreError};
+use super::renders::Renders;
+use super::{Store, StoreError};
 
 /// One image record. `fields` holds the API fields (without `Id`), as validated.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,8 +38,8 @@ impl ImageRecord {
 
 const COLUMNS: &str = "id, account, record";
 
-/// A record as [`Store::find_detail`] found it: its pre-rendered answer, or the
-/// record itself when it has none.
+/// A record as [`Store::find_detail`] found it: its rendered answer, or the record
+/// itself (no renderer, or a scan running).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Found {
     /// With [`RENDER_ROOM`] bytes of spare capacity.
@@ -53,7 +54,7 @@ pub const RENDER_ROOM: usize = 96;
 
 /// The row of `account`'s record with `id` and/or `image_id` (both must match when
 /// both are given; by `image_id` alone, the lowest Id wins), read by `read`. Columns:
-/// id, account, record, detail.
+/// id, account, record.
 fn lookup<T>(
     conn: &Connection,
     account: &str,
@@ -63,7 +64,7 @@ fn lookup<T>(
 ) -> Result<Option<T>, StoreError> {
     macro_rules! select {
         ($where:literal) => {
-            concat!("SELECT id, account, record, detail FROM images", $where)
+            concat!("SELECT id, account, record FROM images", $where)
         };
     }
     Ok(match (id, image_id) {
@@ -98,37 +99,44 @@ impl Store {
         row.map(ImageRecord::decode).transpose()
     }
 
-    /// Like [`Store::find_image`], but the record's pre-rendered answer when it has
-    /// one and no scan is running (the record is then not decoded).
+    /// Like [`Store::find_image`], but the record's rendered answer while no scan
+    /// runs: the one kept from an earlier lookup, else rendered now and kept.
     pub fn find_detail(
         &self,
         account: &str,
         id: Option<i64>,
         image_id: Option<&str>,
     ) -> Result<Option<Found>, StoreError> {
-        enum Raw {
-            Rendered(String),
-            Record((i64, String, String)),
-        }
         let conn = self.conn();
         // Read under the lock: a scan task sets it before letting go of the connection.
-        let rendered_ok = !self.maybe_scanning();
-        let row = lookup(&conn, account, id, image_id, |row| {
-            Ok(match row.get_ref(3)?.as_str_or_null()? {
-                Some(detail) if rendered_ok => {
-                    let mut text = String::with_capacity(detail.len() + RENDER_ROOM);
-                    text.push_str(detail);
-                    Raw::Rendered(text)
-                }
-                _ => Raw::Record(ImageRecord::from_row(row)?),
-            })
-        })?;
-        drop(conn);
-        row.map(|raw| match raw {
-            Raw::Rendered(detail) => Ok(Found::Rendered(detail)),
-            Raw::Record(raw) => ImageRecord::decode(raw).map(Found::Record),
-        })
-        .transpose()
+        let renderer = self.renderer.as_ref().filter(|_| !self.maybe_scanning());
+        if renderer.is_some()
+            && let Some(id) = id
+            && let Some(text) = self.renders.get(id, account, image_id, RENDER_ROOM)
+        {
+            return Ok(Some(Found::Rendered(text)));
+        }
+        let Some(raw) = lookup(&conn, account, id, image_id, ImageRecord::from_row)? else {
+            return Ok(None);
+        };
+        if renderer.is_some()
+            && id.is_none()
+            && let Some(text) = self.renders.get(raw.0, account, image_id, RENDER_ROOM)
+        {
+            return Ok(Some(Found::Rendered(text)));
+        }
+        let record = ImageRecord::decode(raw)?;
+        // Rendered with the connection held: no write can come between the record
+        // read and its render kept.
+        if let Some(render) = renderer.and_then(|r| (r.render)(&record)) {
+            self.renders
+                .put(record.id, &record.account, record.image_id(), &render);
+            drop(conn);
+            let mut text = render;
+            text.reserve(RENDER_ROOM);
+            return Ok(Some(Found::Rendered(text)));
+        }
+        Ok(Some(Found::Record(record)))
     }
 
     /// Any account's record with `id` (admin view).
@@ -158,10 +166,9 @@ impl Store {
 
     /// Inserts or replaces `records` by Id, all or nothing.
     pub fn upsert_images(&self, records: &[ImageRecord]) -> Result<usize, StoreError> {
-        let renders = render_all(self.renderer.as_ref(), records);
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        insert_all(&tx, records, &renders)?;
+        insert_all(&tx, records, &self.renders)?;
         tx.commit()?;
         Ok(records.len())
     }
@@ -169,11 +176,11 @@ impl Store {
     /// Replaces every record with `records`, all or nothing; returns how many records
     /// are stored (records sharing an Id are one: the last wins).
     pub fn replace_images(&self, records: &[ImageRecord]) -> Result<usize, StoreError> {
-        let renders = render_all(self.renderer.as_ref(), records);
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         tx.execute("DELETE FROM images", [])?;
-        insert_all(&tx, records, &renders)?;
+        self.renders.clear();
+        insert_all(&tx, records, &self.renders)?;
         let stored: i64 = tx.query_row("SELECT COUNT(*) FROM images", [], |row| row.get(0))?;
         tx.commit()?;
         Ok(usize::try_from(stored).unwrap_or(0))
@@ -181,64 +188,31 @@ impl Store {
 
     /// Deletes the record with `id`; `false` when there was none.
     pub fn delete_image(&self, id: i64) -> Result<bool, StoreError> {
-        let n = self
-            .conn()
+        let conn = self.conn();
+        let n = conn
             .prepare_cached("DELETE FROM images WHERE id = ?1")?
             .execute(params![id])?;
+        self.renders.drop_id(id);
         Ok(n > 0)
     }
 }
 
-/// The rendered answers of `records` (none without a renderer). Large batches are
-/// split over the machine's cores, before the connection is locked: rendering is
-/// most of the CPU time of a bulk seed.
-pub(super) fn render_all(
-    renderer: Option<&Renderer>,
-    records: &[ImageRecord],
-) -> Vec<Option<String>> {
-    const PARALLEL_FROM: usize = 2048;
-    let Some(renderer) = renderer else {
-        return vec![None; records.len()];
-    };
-    let render = renderer.render;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    if threads < 2 || records.len() < PARALLEL_FROM {
-        return records.iter().map(render).collect();
-    }
-    std::thread::scope(|scope| {
-        let parts: Vec<_> = records
-            .chunks(records.len().div_ceil(threads))
-            .map(|part| {
-                (
-                    part.len(),
-                    scope.spawn(move || part.iter().map(render).collect::<Vec<_>>()),
-                )
-            })
-            .collect();
-        parts
-            .into_iter()
-            // A renderer that panicked leaves its part unrendered (served from the record).
-            .flat_map(|(len, part)| part.join().unwrap_or_else(|_| vec![None; len]))
-            .collect()
-    })
-}
-
-/// Writes `records` (inserted or replaced by Id), each with its rendered answer
-/// (`renders[i]` for `records[i]`).
+/// Writes `records` (inserted or replaced by Id), dropping their kept renders. Called
+/// with the connection held.
 pub(super) fn insert_all(
     tx: &rusqlite::Transaction<'_>,
     records: &[ImageRecord],
-    renders: &[Option<String>],
+    renders: &Renders,
 ) -> Result<(), StoreError> {
     let mut stmt = tx.prepare_cached(
-        "INSERT INTO images (id, account, image_id, record, detail) VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO images (id, account, image_id, record) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (id) DO UPDATE SET account = excluded.account,
-             image_id = excluded.image_id, record = excluded.record, detail = excluded.detail",
+             image_id = excluded.image_id, record = excluded.record",
     )?;
-    for (i, r) in records.iter().enumerate() {
+    for r in records {
         let json = serde_json::to_string(&r.fields)?;
-        let detail = renders.get(i).and_then(Option::as_deref);
-        stmt.execute(params![r.id, r.account, r.image_id(), json, detail])?;
+        stmt.execute(params![r.id, r.account, r.image_id(), json])?;
+        renders.drop_id(r.id);
     }
     Ok(())
 }

@@ -4,7 +4,7 @@
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde_json::{Map, Value};
 
-use super::images::{insert_all, render_all};
+use super::images::insert_all;
 use super::{ImageRecord, Store, StoreError};
 
 /// One record of a collection: its identifier as text, its creation order, and its
@@ -257,14 +257,14 @@ impl Store {
         records: &[Record],
         replace: bool,
     ) -> Result<usize, StoreError> {
-        let renders = render_all(self.renderer.as_ref(), images);
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         if replace {
             tx.execute("DELETE FROM images", [])?;
             tx.execute("DELETE FROM records", [])?;
+            self.renders.clear();
         }
-        insert_all(&tx, images, &renders)?;
+        insert_all(&tx, images, &self.renders)?;
         let mut seqs = Seqs::default();
         let mut given = Vec::with_capacity(records.len());
         for record in records {

@@ -4,7 +4,7 @@ use std::sync::atomic::Ordering;
 
 use rusqlite::{OptionalExtension, params};
 
-use super::images::{insert_all, render_all};
+use super::images::insert_all;
 use super::{ImageRecord, Store, StoreError};
 
 /// One image's scan within a task.
@@ -110,7 +110,7 @@ impl Store {
                 ])?;
             }
         }
-        insert_all(&tx, records, &render_all(self.renderer.as_ref(), records))?;
+        insert_all(&tx, records, &self.renders)?;
         tx.commit()?;
         self.maybe_scanning.store(true, Ordering::Release);
         Ok(task)
@@ -151,7 +151,7 @@ impl Store {
                 stmt.execute(params![s.task, s.image, s.state, s.stopped_ms])?;
             }
         }
-        insert_all(&tx, records, &render_all(self.renderer.as_ref(), records))?;
+        insert_all(&tx, records, &self.renders)?;
         tx.commit()?;
         drop(conn);
         self.refresh_scanning()

@@ -3,8 +3,6 @@
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use sha2::{Digest, Sha256};
-
 use super::run_store;
 use super::{AssetFilter, check_filters, descending, load, page, params, passes, sort_by};
 use crate::answer::Answer;
@@ -13,7 +11,7 @@ use crate::resources::{Env, Resource};
 use crate::spec::{self, Shaped};
 use crate::store::{Found, ImageRecord, Renderer};
 
-/// The action whose answers are pre-rendered.
+/// The action whose answers are rendered once and kept (`store/renders.rs`).
 pub const DETAIL: &str = "DescribeAssetImageRegistryDetail";
 
 /// The `DescribeAssetImageRegistryDetail` answer of `record` while no scan runs:
@@ -32,23 +30,10 @@ pub fn render_detail(record: &ImageRecord) -> Option<String> {
     .ok()
 }
 
-/// The store's renderer of Detail answers. Its fingerprint is the version plus a
-/// digest of the bundled records' renders, so stored renders are redone when either
-/// changes.
+/// The store's renderer of Detail answers.
 pub fn renderer() -> Renderer {
-    let mut digest = Sha256::new();
-    let bundled = crate::resources::fixtures::bundled().unwrap_or_default();
-    for record in &bundled.images {
-        digest.update(render_detail(record).unwrap_or_default());
-    }
-    let digest = hex::encode(digest.finalize());
     Renderer {
         render: render_detail,
-        fingerprint: format!(
-            "{}/{}",
-            env!("CARGO_PKG_VERSION"),
-            digest.get(..16).unwrap_or("")
-        ),
     }
 }
 
@@ -83,7 +68,7 @@ struct DetailRequest {
 }
 
 /// `DescribeAssetImageRegistryDetail`: one record by `Id` and/or `ImageId`. While
-/// no scan runs, the record's pre-rendered answer is served as it is.
+/// no scan runs, the record's rendered answer is served as it is.
 pub fn describe_detail(
     env: &Env,
     _res: &'static Resource,

@@ -70,8 +70,12 @@ pub fn post(headers: HeaderMap, body: Bytes) -> Request<Full<Bytes>> {
 
 /// A signed Detail call for `id` to the emulator at `addr`.
 pub fn signed_detail(addr: SocketAddr, id: u64) -> Request<Full<Bytes>> {
-    let body = detail_body(id);
-    let headers = signed_headers(&addr.to_string(), ACTION, &body, now_secs());
+    signed_call(addr, ACTION, detail_body(id))
+}
+
+/// A signed call of `action` with the JSON parameters `body` to the emulator at `addr`.
+pub fn signed_call(addr: SocketAddr, action: &str, body: Bytes) -> Request<Full<Bytes>> {
+    let headers = signed_headers(&addr.to_string(), action, &body, now_secs());
     post(headers, body)
 }
 
@@ -98,6 +102,40 @@ pub async fn once(
     drop(sender);
     conn.abort();
     Ok((status, body))
+}
+
+/// One keep-alive HTTP/1.1 connection, one request at a time. Its driver task runs
+/// on the runtime that opened it, while that runtime runs (`block_on`).
+pub struct Conn {
+    sender: http1::SendRequest<Full<Bytes>>,
+    task: tokio::task::JoinHandle<hyper::Result<()>>,
+}
+
+impl Conn {
+    pub async fn open(addr: SocketAddr) -> crate::Result<Self> {
+        let stream = TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        let (sender, conn) = http1::handshake(TokioIo::new(stream)).await?;
+        Ok(Self {
+            sender,
+            task: tokio::spawn(conn),
+        })
+    }
+
+    /// Sends `req` and reads the whole answer.
+    pub async fn send(&mut self, req: Request<Full<Bytes>>) -> crate::Result<(StatusCode, Bytes)> {
+        self.sender.ready().await?;
+        let res = self.sender.send_request(req).await?;
+        let status = res.status();
+        let body = res.into_body().collect().await?.to_bytes();
+        Ok((status, body))
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
 }
 
 /// A plain (admin) request: `method path` with a JSON body.

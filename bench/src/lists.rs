@@ -4,8 +4,10 @@
 //! three filters (two exact, one substring), sorted, a page of 10, TC3-signed, one
 //! call at a time. The first list after the seed builds the collection's column view
 //! (`src/store/columns.rs`) and is reported apart; the rest are the steady state.
+//! Then, 20 times, one host changed through the admin route and the list right after.
+//! The hosts are `records::host`; `tcss-bench run` measures the same list over a
+//! spawned emulator process (its "Lists" section).
 
-use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Instant;
@@ -13,7 +15,8 @@ use std::time::Instant;
 use serde_json::json;
 use tcss_emulator::testing::Emulator;
 
-use crate::load::{Rng, percentile};
+use crate::load::percentile;
+use crate::records;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ListsArgs {
@@ -25,55 +28,30 @@ pub struct ListsArgs {
     pub rounds: usize,
 }
 
-const GROUPS: &[&str] = &["default", "web", "payments", "search", "infra", "data"];
-const STATUSES: &[&str] = &["ONLINE", "OFFLINE", "UNINSTALL"];
-const MACHINES: &[&str] = &["CVM", "ECM", "LH", "BM", "Other"];
-const DOCKER: &[&str] = &["20.10.7", "20.10.21", "24.0.5", "19.03.9", "26.1.0"];
-const ROLES: &[&str] = &["web", "db", "cache", "worker", "gateway", "batch"];
+/// The list measured (here and by `tcss-bench run`).
+pub const ACTION: &str = "DescribeAssetHostList";
 
-fn pick<'a>(rng: &mut Rng, from: &[&'a str]) -> &'a str {
-    from[(rng.next() % from.len() as u64) as usize]
+/// Its parameters: three filters (two exact, one substring), sorted, a page of 10.
+pub fn params() -> serde_json::Value {
+    json!({
+        "Filters": [
+            {"Name": "Status", "Values": ["ONLINE"], "ExactMatch": true},
+            {"Name": "MachineType", "Values": ["CVM"], "ExactMatch": true},
+            {"Name": "HostName", "Values": ["web"]},
+        ],
+        "By": "ContainerCnt",
+        "Order": "desc",
+        "Limit": 10,
+    })
 }
 
-/// One `HostInfo` record (26 fields, ≈ 700 bytes), deterministic per `i`.
-fn host(i: u64, out: &mut String) {
-    let mut rng = Rng::new(i.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
-    let ip = rng.next();
-    let _ = write!(
-        out,
-        "{{\"HostID\":\"host-{i:08x}\",\"HostIP\":\"10.{}.{}.{}\",\"HostName\":\"{}-{i}\",\
-         \"Group\":\"{}\",\"DockerVersion\":\"{}\",\"DockerFileSystemDriver\":\"overlay2\",\
-         \"ImageCnt\":{},\"ContainerCnt\":{},\"Status\":\"{}\",\"IsContainerd\":{},\
-         \"MachineType\":\"{}\",\"PublicIp\":\"43.{}.{}.{}\",\"Uuid\":\"{:016x}{:016x}\",\
-         \"InstanceID\":\"ins-{:08x}\",\"RegionID\":{},\"Project\":{{\"ProjectID\":0,\"ProjectName\":\"default\"}},\
-         \"Tags\":[],\"ClusterID\":\"cls-{:08x}\",\"ClusterName\":\"cluster-{}\",\
-         \"ClusterAccessedStatus\":\"AccessedInstalled\",\"ChargeCoresCnt\":{},\
-         \"DefendStatus\":\"Defended\",\"CoresCnt\":{},\"LastOnlineTime\":\"2026-11-{:02} 10:00:00\"}}",
-        ip % 256,
-        (ip >> 8) % 256,
-        (ip >> 16) % 256,
-        pick(&mut rng, ROLES),
-        pick(&mut rng, GROUPS),
-        pick(&mut rng, DOCKER),
-        rng.next() % 40,
-        rng.next() % 120,
-        pick(&mut rng, STATUSES),
-        rng.next().is_multiple_of(2),
-        pick(&mut rng, MACHINES),
-        ip % 256,
-        (ip >> 24) % 256,
-        (ip >> 32) % 256,
-        rng.next(),
-        rng.next(),
-        rng.next() as u32,
-        1 + rng.next() % 30,
-        i % 50,
-        i % 50,
-        rng.next() % 16,
-        [2, 4, 8, 16, 32][(rng.next() % 5) as usize],
-        1 + rng.next() % 28,
-    );
+/// The host changed by the `i`-th "write, then list" of `records` seeded hosts (`1..=records`).
+pub fn written_host(i: u64, records: u64) -> u64 {
+    1 + (i * 7919) % records.max(1)
 }
+
+/// The "write, then list" rounds.
+pub const AFTER_WRITE_ROUNDS: u64 = 20;
 
 /// `POST path` with a JSON body on a new connection; the answer's body.
 fn post(addr: SocketAddr, path: &str, body: &str) -> crate::Result<String> {
@@ -101,7 +79,13 @@ pub struct ListsResult {
     pub p50_ms: f64,
     pub p99_ms: f64,
     pub matched: u64,
+    /// A list right after one record was written (the view is patched): p50.
+    pub after_write_p50_ms: f64,
+    pub after_write_max_ms: f64,
 }
+
+/// Hosts per `POST /_emulator/fixtures`.
+pub const BATCH: u64 = 500;
 
 pub fn measure(records: u64, rounds: usize) -> crate::Result<ListsResult> {
     let emu = Emulator::builder()
@@ -109,37 +93,24 @@ pub fn measure(records: u64, rounds: usize) -> crate::Result<ListsResult> {
         .without_bundled_fixtures()
         .start()?;
     let started = Instant::now();
-    let mut from = 0;
-    while from < records {
-        let to = (from + 500).min(records);
-        let mut doc = String::from("{\"hosts\":[");
-        for i in from..to {
-            if i != from {
-                doc.push(',');
-            }
-            host(i, &mut doc);
-        }
-        doc.push_str("]}");
-        post(emu.addr(), "/_emulator/fixtures", &doc)?;
-        from = to;
+    let mut from = 1;
+    while from <= records {
+        let to = (from + BATCH - 1).min(records);
+        post(
+            emu.addr(),
+            "/_emulator/fixtures",
+            &records::hosts_document(from, to),
+        )?;
+        from = to + 1;
     }
     let seed_secs = started.elapsed().as_secs_f64();
-    let params = json!({
-        "Filters": [
-            {"Name": "Status", "Values": ["ONLINE"], "ExactMatch": true},
-            {"Name": "MachineType", "Values": ["CVM"], "ExactMatch": true},
-            {"Name": "HostName", "Values": ["web"]},
-        ],
-        "By": "ContainerCnt",
-        "Order": "desc",
-        "Limit": 10,
-    });
+    let params = params();
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let call = || -> crate::Result<(f64, u64)> {
         let t = Instant::now();
-        let answer = rt.block_on(emu.call("DescribeAssetHostList", params.clone()))?;
+        let answer = rt.block_on(emu.call(ACTION, params.clone()))?;
         let ms = t.elapsed().as_secs_f64() * 1000.0;
         if answer.get("Error").is_some() || answer["List"].as_array().is_none_or(Vec::is_empty) {
             return Err(format!("unexpected answer: {answer}").into());
@@ -153,7 +124,18 @@ pub fn measure(records: u64, rounds: usize) -> crate::Result<ListsResult> {
         times.push((ms * 1000.0) as u64);
     }
     times.sort_unstable();
+    // A write, then the list: the kept view follows the one record written.
+    let mut after_write: Vec<u64> = Vec::new();
+    for i in 0..AFTER_WRITE_ROUNDS {
+        let doc = records::changed_host_document(written_host(i, records));
+        post(emu.addr(), "/_emulator/fixtures", &doc)?;
+        let (ms, _) = call()?;
+        after_write.push((ms * 1000.0) as u64);
+    }
+    after_write.sort_unstable();
     Ok(ListsResult {
+        after_write_p50_ms: percentile(&after_write, 0.50) / 1000.0,
+        after_write_max_ms: after_write.last().copied().unwrap_or(0) as f64 / 1000.0,
         records,
         seed_secs,
         first_ms,
@@ -166,12 +148,19 @@ pub fn measure(records: u64, rounds: usize) -> crate::Result<ListsResult> {
 pub fn main(args: &ListsArgs) -> crate::Result<()> {
     let r = measure(args.records, args.rounds)?;
     println!(
-        "| hosts | seeded (batches of 500) | first list (builds the view) | list p50 | list p99 | matched |"
+        "| hosts | seeded (batches of 500) | first list (builds the view) | list p50 | list p99 | list after a write: p50 (max) | matched |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
     println!(
-        "| {} | {:.2} s | {:.1} ms | {:.2} ms | {:.2} ms | {} |",
-        r.records, r.seed_secs, r.first_ms, r.p50_ms, r.p99_ms, r.matched
+        "| {} | {:.2} s | {:.1} ms | {:.2} ms | {:.2} ms | {:.2} ms ({:.2} ms) | {} |",
+        r.records,
+        r.seed_secs,
+        r.first_ms,
+        r.p50_ms,
+        r.p99_ms,
+        r.after_write_p50_ms,
+        r.after_write_max_ms,
+        r.matched
     );
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The load generator: `concurrency` keep-alive HTTP/1.1 connections (hyper's client),
 //! each sending the next request of a pool of pre-signed requests as soon as the last
-//! answer is read, for `warmup + secs` seconds. Signing happens before the clock
+//! answer is read, for `warmup + secs` seconds. The requests are Detail calls by Id
+//! (default) or one `--action` with its `--params`, TC3-signed either way. Signing happens before the clock
 //! starts, never in the hot loop. One tokio current-thread runtime: the process is
 //! pinned to one core anyway.
 //!
@@ -35,10 +36,17 @@ pub struct LoadArgs {
     /// Seconds of load before the measured window.
     #[arg(long, default_value_t = 0.5)]
     pub warmup: f64,
-    /// Ask for this Id in every call.
+    /// The action of every call; default `DescribeAssetImageRegistryDetail` (by Id).
+    #[arg(long)]
+    pub action: Option<String>,
+    /// The parameters of every call, a JSON object. Default: `{"Id": N}` (see `--id`,
+    /// `--id-max`) for the Detail action, `{}` for any other action.
+    #[arg(long, conflicts_with_all = ["id", "id_max"])]
+    pub params: Option<String>,
+    /// Ask for this Id in every call (the Detail action).
     #[arg(long, conflicts_with = "id_max")]
     pub id: Option<u64>,
-    /// Ask for random Ids from 1 to this (inclusive).
+    /// Ask for random Ids from 1 to this (inclusive; the Detail action).
     #[arg(long)]
     pub id_max: Option<u64>,
     /// Distinct pre-signed requests (random Ids).
@@ -107,9 +115,28 @@ impl Rng {
 
 type Pool = Arc<Vec<(HeaderMap, Bytes)>>;
 
-fn build_pool(args: &LoadArgs) -> Pool {
+fn build_pool(args: &LoadArgs) -> crate::Result<Pool> {
     let host = args.addr.to_string();
     let ts = client::now_secs();
+    let action = args.action.as_deref().unwrap_or(client::ACTION);
+    if let Some(params) = &args.params {
+        let v: serde_json::Value =
+            serde_json::from_str(params).map_err(|e| format!("--params: {e}"))?;
+        if !v.is_object() {
+            return Err("--params must be a JSON object".into());
+        }
+        let body = Bytes::from(v.to_string());
+        let headers = client::signed_headers(&host, action, &body, ts);
+        return Ok(Arc::new(vec![(headers, body)]));
+    }
+    if action != client::ACTION {
+        if args.id.is_some() || args.id_max.is_some() {
+            return Err(format!("--id and --id-max ask {}: use --params", client::ACTION).into());
+        }
+        let body = Bytes::from_static(b"{}");
+        let headers = client::signed_headers(&host, action, &body, ts);
+        return Ok(Arc::new(vec![(headers, body)]));
+    }
     let ids: Vec<u64> = match (args.id, args.id_max) {
         (Some(id), _) => vec![id],
         (None, max) => {
@@ -118,7 +145,7 @@ fn build_pool(args: &LoadArgs) -> Pool {
             (0..args.pool.max(1)).map(|_| rng.id(max)).collect()
         }
     };
-    Arc::new(
+    Ok(Arc::new(
         ids.into_iter()
             .map(|id| {
                 let body = client::detail_body(id);
@@ -128,7 +155,7 @@ fn build_pool(args: &LoadArgs) -> Pool {
                 )
             })
             .collect(),
-    )
+    ))
 }
 
 struct Worker {
@@ -158,7 +185,7 @@ pub fn main(args: &LoadArgs) -> crate::Result<()> {
 }
 
 async fn run(args: &LoadArgs) -> crate::Result<LoadResult> {
-    let pool = build_pool(args);
+    let pool = build_pool(args)?;
     let mut senders = Vec::with_capacity(args.concurrency);
     for _ in 0..args.concurrency.max(1) {
         let stream = TcpStream::connect(args.addr).await?;

@@ -1,7 +1,7 @@
 //! `tcss-bench`: how much HTTP the emulator leaves on the table, and what it costs.
 //!
 //! One command, from the repository root, builds both binaries in release mode and
-//! runs everything (≈3 min; `--quick` for a ≈30 s smoke):
+//! runs everything (≈6 min; `--quick` for a ≈35 s smoke):
 //!
 //! ```sh
 //! bench/run.sh            # = cargo build --release && cargo run --release -p tcss-bench -- run
@@ -15,7 +15,18 @@
 //!   runtime as the emulator) answering `POST /` with the emulator's own answer for
 //!   `DescribeAssetImageRegistryDetail` Id 5427: no checks, no database;
 //! - the **emulator** (`target/release/tcss-emulator`, next to this binary): TC3-signed
-//!   `DescribeAssetImageRegistryDetail` calls, signatures verified, `--rate-limit 0`.
+//!   `DescribeAssetImageRegistryDetail` calls, signatures verified, `--rate-limit 0`;
+//!   beside them, at concurrency 64, two stateful lists with a page of 10;
+//! - latency, cold start, idle RSS;
+//! - seeding through `POST /_emulator/fixtures` in batches of 500: 10k and 100k images
+//!   and 100k hosts in memory (seconds, RSS after, peak RSS), 100k and 1M images into
+//!   `--db` files;
+//! - a list with three filters, sorted, a page of 10, over 100k hosts: the first list,
+//!   p50/p99 at concurrency 1, req/s at 64, the list right after a write;
+//! - lookups by random Id over file databases of 1k, 100k and 1M records; spec
+//!   validation in process.
+//!
+//! The report opens with issue #15's targets, each figure with **met** / **missed**.
 //!
 //! Server and load generator (`tcss-bench load`, a separate process) are both pinned
 //! to CPU 0 with `taskset`: on a 2-core VM, splitting them across cores makes wake-up
@@ -23,7 +34,8 @@
 //! table gives medians of rounds. See `bench/README.md` for every figure.
 //!
 //! Subcommands: `run` (everything), `ceiling` (the minimal server), `load` (the load
-//! generator: keep-alive connections, a pool of pre-signed requests), `validate`
+//! generator: keep-alive connections, a pool of pre-signed requests; any action with
+//! `--action` / `--params`), `validate`
 //! (the spec-validation micro-benchmark alone), `dashboard` (the Requests page with a
 //! full journal), `lists` (a filtered list over 100k seeded hosts), `records` (print the seeded records).
 
@@ -57,7 +69,7 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Everything: ceiling vs emulator, latency, cold start, RSS, seeding, lookups, validation.
+    /// Everything: ceiling vs emulator, stateful lists, latency, cold start, RSS, seeding, a list over 100k hosts, lookups, validation.
     Run(run::RunArgs),
     /// The minimal server (the ceiling): answers `POST /` with a fixed body.
     Ceiling(ceiling::CeilingArgs),

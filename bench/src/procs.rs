@@ -83,6 +83,11 @@ impl Server {
         rss_kib(self.pid())
     }
 
+    /// `VmHWM` of the process (the highest RSS since it started), in KiB.
+    pub fn hwm_kib(&self) -> Option<u64> {
+        hwm_kib(self.pid())
+    }
+
     /// SIGTERM (clean stop), then SIGKILL after 10 s.
     pub fn stop(mut self) {
         let _ = Command::new("kill")
@@ -142,13 +147,23 @@ pub fn switches(pid: u32) -> Option<u64> {
     Some(total)
 }
 
-/// `VmRSS` of `pid` from /proc, in KiB.
-pub fn rss_kib(pid: u32) -> Option<u64> {
+/// A `kB` field (`VmRSS:`, `VmHWM:`, ...) of `/proc/PID/status`, in KiB.
+fn status_kib(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// `VmRSS` of `pid` from /proc, in KiB.
+pub fn rss_kib(pid: u32) -> Option<u64> {
+    status_kib(pid, "VmRSS:")
+}
+
+/// `VmHWM` of `pid` from /proc (its peak RSS so far), in KiB.
+pub fn hwm_kib(pid: u32) -> Option<u64> {
+    status_kib(pid, "VmHWM:")
 }
 
 /// The ready line the emulator prints.
@@ -156,8 +171,14 @@ pub const EMULATOR_READY: &str = "tcss-emulator listening on ";
 
 /// The emulator command line the benchmark uses: port 0, rate limit off, the
 /// benchmark's credential, default log level (the log goes to /dev/null), every
-/// `TCSS_EMULATOR_*` / SDK credential variable of this shell removed.
-pub fn emulator_command(place: &Placement, binary: &Path, db: Option<&Path>) -> Command {
+/// `TCSS_EMULATOR_*` / SDK credential variable of this shell removed; then `extra`
+/// (e.g. `--fixtures none`: no bundled fixtures).
+pub fn emulator_command(
+    place: &Placement,
+    binary: &Path,
+    db: Option<&Path>,
+    extra: &[&str],
+) -> Command {
     let mut cmd = place.command(binary);
     cmd.args([
         "--listen",
@@ -170,6 +191,7 @@ pub fn emulator_command(place: &Placement, binary: &Path, db: Option<&Path>) -> 
     if let Some(db) = db {
         cmd.arg("--db").arg(db);
     }
+    cmd.args(extra);
     for (k, _) in std::env::vars_os() {
         let k = k.to_string_lossy();
         if k.starts_with("TCSS_EMULATOR_") || k.starts_with("TENCENTCLOUD_") || k == "RUST_LOG" {
@@ -179,8 +201,13 @@ pub fn emulator_command(place: &Placement, binary: &Path, db: Option<&Path>) -> 
     cmd
 }
 
-pub fn emulator(place: &Placement, binary: &Path, db: Option<&Path>) -> crate::Result<Server> {
-    Server::spawn(emulator_command(place, binary, db), EMULATOR_READY)
+pub fn emulator(
+    place: &Placement,
+    binary: &Path,
+    db: Option<&Path>,
+    extra: &[&str],
+) -> crate::Result<Server> {
+    Server::spawn(emulator_command(place, binary, db, extra), EMULATOR_READY)
 }
 
 pub fn ceiling(place: &Placement, me: &Path, body: &Path, spin_ns: u64) -> crate::Result<Server> {

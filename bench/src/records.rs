@@ -1,6 +1,6 @@
-//! Realistic image records for seeding: 19 fields of the Detail response, values
-//! shaped like the documented examples (digests, repository addresses, RFC 3339
-//! times, counts), deterministic per Id.
+//! Realistic records for seeding, deterministic per index: images (19 fields of the
+//! Detail response, values shaped like the documented examples: digests, repository
+//! addresses, RFC 3339 times, counts) and hosts (26 fields of `HostInfo`).
 
 use std::fmt::Write;
 
@@ -90,7 +90,7 @@ pub fn write_record(id: u64, out: &mut String) {
 
 /// A fixture document `{"images": [...]}` with the records `from..=to`.
 pub fn document(from: u64, to: u64) -> String {
-    let mut out = String::with_capacity(((to - from + 1) * 700) as usize + 16);
+    let mut out = String::with_capacity((to.saturating_sub(from) + 1) as usize * 700 + 16);
     out.push_str("{\"images\":[");
     for id in from..=to {
         if id != from {
@@ -102,6 +102,73 @@ pub fn document(from: u64, to: u64) -> String {
     out
 }
 
+const HOST_GROUPS: &[&str] = &["default", "web", "payments", "search", "infra", "data"];
+const HOST_STATUSES: &[&str] = &["ONLINE", "OFFLINE", "UNINSTALL"];
+const HOST_MACHINES: &[&str] = &["CVM", "ECM", "LH", "BM", "Other"];
+const HOST_DOCKER: &[&str] = &["20.10.7", "20.10.21", "24.0.5", "19.03.9", "26.1.0"];
+const HOST_ROLES: &[&str] = &["web", "db", "cache", "worker", "gateway", "batch"];
+
+/// Appends host `i` as JSON: one `HostInfo` record (26 fields, ≈ 610 bytes of JSON), its
+/// `HostID` `host-{i:08x}`, its `HostName` `{role}-{i}`.
+pub fn host(i: u64, out: &mut String) {
+    let mut rng = Rng::new(i.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let ip = rng.next();
+    let _ = write!(
+        out,
+        "{{\"HostID\":\"host-{i:08x}\",\"HostIP\":\"10.{}.{}.{}\",\"HostName\":\"{}-{i}\",\
+         \"Group\":\"{}\",\"DockerVersion\":\"{}\",\"DockerFileSystemDriver\":\"overlay2\",\
+         \"ImageCnt\":{},\"ContainerCnt\":{},\"Status\":\"{}\",\"IsContainerd\":{},\
+         \"MachineType\":\"{}\",\"PublicIp\":\"43.{}.{}.{}\",\"Uuid\":\"{:016x}{:016x}\",\
+         \"InstanceID\":\"ins-{:08x}\",\"RegionID\":{},\"Project\":{{\"ProjectID\":0,\"ProjectName\":\"default\"}},\
+         \"Tags\":[],\"ClusterID\":\"cls-{:08x}\",\"ClusterName\":\"cluster-{}\",\
+         \"ClusterAccessedStatus\":\"AccessedInstalled\",\"ChargeCoresCnt\":{},\
+         \"DefendStatus\":\"Defended\",\"CoresCnt\":{},\"LastOnlineTime\":\"2026-11-{:02} 10:00:00\"}}",
+        ip % 256,
+        (ip >> 8) % 256,
+        (ip >> 16) % 256,
+        pick(&mut rng, HOST_ROLES),
+        pick(&mut rng, HOST_GROUPS),
+        pick(&mut rng, HOST_DOCKER),
+        rng.next() % 40,
+        rng.next() % 120,
+        pick(&mut rng, HOST_STATUSES),
+        rng.next().is_multiple_of(2),
+        pick(&mut rng, HOST_MACHINES),
+        ip % 256,
+        (ip >> 24) % 256,
+        (ip >> 32) % 256,
+        rng.next(),
+        rng.next(),
+        rng.next() as u32,
+        1 + rng.next() % 30,
+        i % 50,
+        i % 50,
+        rng.next() % 16,
+        [2, 4, 8, 16, 32][(rng.next() % 5) as usize],
+        1 + rng.next() % 28,
+    );
+}
+
+/// A fixture document `{"hosts": [...]}` with the hosts `from..=to`.
+pub fn hosts_document(from: u64, to: u64) -> String {
+    let mut out = String::with_capacity((to.saturating_sub(from) + 1) as usize * 760 + 16);
+    out.push_str("{\"hosts\":[");
+    for i in from..=to {
+        if i != from {
+            out.push(',');
+        }
+        host(i, &mut out);
+    }
+    out.push_str("]}");
+    out
+}
+
+/// A fixture document with host `i` changed: its `Status` gets an `X` in front (so
+/// an `ONLINE` host leaves the `Status=ONLINE` filter), every other field as seeded.
+pub fn changed_host_document(i: u64) -> String {
+    hosts_document(i, i).replacen("\"Status\":\"", "\"Status\":\"X", 1)
+}
+
 #[derive(Debug, Clone, clap::Args)]
 pub struct RecordsArgs {
     /// First Id.
@@ -110,12 +177,19 @@ pub struct RecordsArgs {
     /// Last Id (inclusive).
     #[arg(long, default_value_t = 1000)]
     pub to: u64,
+    /// Hosts (`{"hosts": [...]}`, the list benchmark's records) instead of images.
+    #[arg(long)]
+    pub hosts: bool,
 }
 
 pub fn main(args: &RecordsArgs) -> crate::Result<()> {
     if args.to < args.from {
         return Err("--to must not be below --from".into());
     }
-    println!("{}", document(args.from, args.to));
+    if args.hosts {
+        println!("{}", hosts_document(args.from, args.to));
+    } else {
+        println!("{}", document(args.from, args.to));
+    }
     Ok(())
 }

@@ -9,11 +9,9 @@ use bytes::Bytes;
 use hyper::Method;
 
 use crate::load::LoadResult;
-use crate::microbench;
 use crate::procs::{self, Placement, Server, TempDir};
-use crate::records;
-use crate::report::{self, Report, Seeding, Throughput};
-use crate::{Result, client};
+use crate::report::{self, ListLoad, Lists, Report, Seeding, Throughput};
+use crate::{Result, client, lists, microbench, records};
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct RunArgs {
@@ -51,7 +49,14 @@ const CONCURRENCIES: [usize; 3] = [1, 8, 64];
 /// Busy work per answer (µs) of the calibration runs of the ceiling.
 const CALIBRATION_US: [u64; 4] = [2, 3, 4, 6];
 const DETAIL_ID: u64 = 5427;
-const BATCH: u64 = 100_000;
+/// Records per `POST /_emulator/fixtures`, in every seeding.
+pub const BATCH: u64 = 500;
+/// Stateful lists with a page of 10, measured against the Detail call at concurrency
+/// 64 on the throughput emulator (bundled fixtures): (action, parameters).
+const STATEFUL_LISTS: [(&str, &str); 2] = [
+    ("DescribeAssetHostList", r#"{"Limit":10}"#),
+    ("DescribeAssetClusterList", r#"{"Limit":10}"#),
+];
 
 struct Ctx {
     me: PathBuf,
@@ -64,12 +69,19 @@ struct Ctx {
     tmp: TempDir,
 }
 
-/// Which Ids a load run asks for.
+/// What the calls of a load run ask.
 #[derive(Clone, Copy)]
-enum Ids {
+enum Calls<'a> {
+    /// The Detail call for this Id.
     One(u64),
+    /// The Detail call for random Ids from 1 to this.
     UpTo(u64),
+    /// This action with these parameters (JSON).
+    Action(&'a str, &'a str),
 }
+
+/// A seeding's document of the records `from..=to`.
+type DocFn = fn(u64, u64) -> String;
 
 fn progress(msg: &str) {
     eprintln!("[tcss-bench] {msg}");
@@ -139,8 +151,15 @@ pub fn main(args: RunArgs) -> Result<()> {
     progress("ceiling vs emulator");
     throughput(&ctx, &mut rep)?;
 
+    // Quick: 10k hosts instead of 100k (the report says so).
+    let hosts = if quick { 10_000 } else { 100_000 };
     progress("seeding");
-    seeding(&ctx, if quick { 1 } else { 3 }, &mut rep)?;
+    seeding(&ctx, if quick { 1 } else { 3 }, hosts, &mut rep)?;
+
+    progress(&format!(
+        "a filtered, sorted, paged list over {hosts} hosts"
+    ));
+    list_over_hosts(&ctx, hosts, &mut rep)?;
 
     progress("lookups over file databases");
     let sizes: [u64; 3] = if quick {
@@ -168,7 +187,11 @@ pub fn main(args: RunArgs) -> Result<()> {
 
 impl Ctx {
     fn emulator(&self, db: Option<&Path>) -> Result<Server> {
-        procs::emulator(&self.place, &self.emulator, db)
+        self.emulator_with(db, &[])
+    }
+
+    fn emulator_with(&self, db: Option<&Path>, extra: &[&str]) -> Result<Server> {
+        procs::emulator(&self.place, &self.emulator, db, extra)
     }
 
     /// One `tcss-bench load` run against `server`: the load figures, the server's CPU
@@ -177,7 +200,7 @@ impl Ctx {
         &self,
         server: &Server,
         concurrency: usize,
-        ids: Ids,
+        calls: Calls<'_>,
         sample_rss: bool,
     ) -> Result<(LoadResult, Option<u64>)> {
         let addr = server.addr;
@@ -189,9 +212,10 @@ impl Ctx {
             .args(["--concurrency", &concurrency.to_string()])
             .args(["--secs", &self.secs.to_string()])
             .args(["--warmup", &self.warmup.to_string()]);
-        match ids {
-            Ids::One(id) => cmd.args(["--id", &id.to_string()]),
-            Ids::UpTo(max) => cmd.args(["--id-max", &max.to_string()]),
+        match calls {
+            Calls::One(id) => cmd.args(["--id", &id.to_string()]),
+            Calls::UpTo(max) => cmd.args(["--id-max", &max.to_string()]),
+            Calls::Action(action, params) => cmd.args(["--action", action, "--params", params]),
         };
         cmd.stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -224,29 +248,74 @@ impl Ctx {
         Ok((result, rss))
     }
 
-    /// `POST /_emulator/fixtures` with `doc`; seconds until the answer.
-    fn seed(&self, addr: SocketAddr, doc: String, expect: u64) -> Result<f64> {
-        let req = client::admin(addr, Method::POST, "/_emulator/fixtures", Bytes::from(doc))?;
+    /// Seeds the records `from..=to` through `POST /_emulator/fixtures`, [`BATCH`]
+    /// records per request, one request after the other on one keep-alive connection.
+    /// Each document is generated before its request is sent (not timed). Returns the
+    /// seconds of each request, from sending it to its answer.
+    fn seed(&self, addr: SocketAddr, from: u64, to: u64, doc: DocFn) -> Result<Vec<f64>> {
+        let mut conn = self.rt.block_on(client::Conn::open(addr))?;
+        let mut secs = Vec::with_capacity((to + 1).saturating_sub(from).div_ceil(BATCH) as usize);
+        let mut lo = from;
+        while lo <= to {
+            let hi = (lo + BATCH - 1).min(to);
+            let req = client::admin(
+                addr,
+                Method::POST,
+                "/_emulator/fixtures",
+                Bytes::from(doc(lo, hi)),
+            )?;
+            let t = Instant::now();
+            let (status, body) = self.rt.block_on(conn.send(req))?;
+            secs.push(t.elapsed().as_secs_f64());
+            check_upserted(status, &body, hi - lo + 1)?;
+            lo = hi + 1;
+        }
+        Ok(secs)
+    }
+
+    /// One signed call of `action` on `conn`: milliseconds from sending it to the last
+    /// byte of its answer, the answer's `Response`, and the answer's size in bytes.
+    fn call(
+        &self,
+        conn: &mut client::Conn,
+        addr: SocketAddr,
+        action: &str,
+        params: &str,
+    ) -> Result<(f64, serde_json::Value, usize)> {
+        let req = client::signed_call(addr, action, Bytes::from(params.to_owned()));
         let t = Instant::now();
-        let (status, body) = self.rt.block_on(client::once(addr, req))?;
-        let secs = t.elapsed().as_secs_f64();
-        let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-        if !status.is_success() || v["upserted"].as_u64() != Some(expect) {
+        let (status, body) = self.rt.block_on(conn.send(req))?;
+        let ms = t.elapsed().as_secs_f64() * 1e3;
+        if !client::is_success(status, &body) {
             return Err(format!(
-                "seeding {expect} records failed: HTTP {status}: {}",
+                "{action} {params} failed: HTTP {status}: {}",
                 String::from_utf8_lossy(&body[..body.len().min(300)])
             )
             .into());
         }
-        Ok(secs)
+        let v: serde_json::Value = serde_json::from_slice(&body)?;
+        Ok((ms, v["Response"].clone(), body.len()))
     }
+}
+
+/// The admin route's answer to a fixture document of `expect` records.
+fn check_upserted(status: hyper::StatusCode, body: &[u8], expect: u64) -> Result<()> {
+    let v: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
+    if !status.is_success() || v["upserted"].as_u64() != Some(expect) {
+        return Err(format!(
+            "seeding {expect} records failed: HTTP {status}: {}",
+            String::from_utf8_lossy(&body[..body.len().min(300)])
+        )
+        .into());
+    }
+    Ok(())
 }
 
 fn cold_starts(ctx: &Ctx, n: usize, rep: &mut Report) -> Result<()> {
     // Unpinned: a start as a user (or CI) gets it.
     let place = Placement { cpu: None };
     for _ in 0..n {
-        let cmd = procs::emulator_command(&place, &ctx.emulator, None);
+        let cmd = procs::emulator_command(&place, &ctx.emulator, None, &[]);
         let t0 = Instant::now();
         let server = Server::spawn(cmd, procs::EMULATOR_READY)?;
         let listening = t0.elapsed();
@@ -284,6 +353,21 @@ fn throughput(ctx: &Ctx, rep: &mut Report) -> Result<()> {
         .into());
     }
     rep.body_bytes = body.len();
+    // The stateful lists must answer (not an `Error`) before they are measured.
+    let mut lists: Vec<ListLoad> = Vec::new();
+    {
+        let mut conn = ctx.rt.block_on(client::Conn::open(emulator.addr))?;
+        for (action, params) in STATEFUL_LISTS {
+            let (_, answer, bytes) = ctx.call(&mut conn, emulator.addr, action, params)?;
+            lists.push(ListLoad {
+                action: action.into(),
+                params: params.into(),
+                body_bytes: bytes,
+                total_count: answer["TotalCount"].as_u64(),
+                runs: Vec::new(),
+            });
+        }
+    }
     let body_file = ctx.tmp.0.join("detail-5427.json");
     std::fs::write(&body_file, &body)?;
     let ceiling = procs::ceiling(&ctx.place, &ctx.me, &body_file, 0)?;
@@ -302,12 +386,29 @@ fn throughput(ctx: &Ctx, rep: &mut Report) -> Result<()> {
             for which in 0..2 {
                 let on_emulator = (which == 0) == emulator_first;
                 if on_emulator {
-                    let (r, rss) = ctx.load(&emulator, c, Ids::One(DETAIL_ID), c == 64)?;
+                    let (r, rss) = ctx.load(&emulator, c, Calls::One(DETAIL_ID), c == 64)?;
                     rep.rss_load_kib.extend(rss);
                     row.emulator.push(r);
                 } else {
-                    let (r, _) = ctx.load(&ceiling, c, Ids::One(DETAIL_ID), false)?;
+                    let (r, _) = ctx.load(&ceiling, c, Calls::One(DETAIL_ID), false)?;
                     row.ceiling.push(r);
+                }
+            }
+            if c == 64 {
+                // The stateful lists, on the same emulator, in the same round.
+                for list in &mut lists {
+                    let calls = Calls::Action(&list.action, &list.params);
+                    let (r, _) = ctx.load(&emulator, c, calls, false)?;
+                    progress(&format!(
+                        "round {}/{} c={c}: {} {}: {:.0} req/s ({:.1} µs CPU/answer)",
+                        round + 1,
+                        ctx.rounds,
+                        list.action,
+                        list.params,
+                        r.rps,
+                        r.server_cpu_us
+                    ));
+                    list.runs.push(r);
                 }
             }
             progress(&format!(
@@ -322,17 +423,18 @@ fn throughput(ctx: &Ctx, rep: &mut Report) -> Result<()> {
         }
     }
     rep.throughput = rows;
+    rep.list_throughput = lists;
     ceiling.stop();
     emulator.stop();
 
     // Calibration: the ceiling doing N µs of busy work per answer shows how req/s
     // falls with CPU per answer on this machine, the emulator's place on that curve,
-    // and the CPU per answer the 75% target allows here.
+    // and the CPU per answer the 0.70× target allows here.
     for spin_us in CALIBRATION_US {
         let ceiling = procs::ceiling(&ctx.place, &ctx.me, &body_file, spin_us * 1000)?;
         let mut runs = Vec::new();
         for _ in 0..ctx.rounds.div_ceil(2) {
-            runs.push(ctx.load(&ceiling, 64, Ids::One(DETAIL_ID), false)?.0);
+            runs.push(ctx.load(&ceiling, 64, Calls::One(DETAIL_ID), false)?.0);
         }
         ceiling.stop();
         progress(&format!(
@@ -345,57 +447,142 @@ fn throughput(ctx: &Ctx, rep: &mut Report) -> Result<()> {
     Ok(())
 }
 
-fn seeding(ctx: &Ctx, rounds: usize, rep: &mut Report) -> Result<()> {
-    for n in [10_000u64, 100_000] {
-        let mut row = Seeding {
+/// Seeding through the admin route, in batches of [`BATCH`], into fresh emulators
+/// (in memory, with their bundled fixtures, which the seeded records join): images
+/// 10k and 100k, and `hosts` hosts. Rounds are interleaved over the three.
+fn seeding(ctx: &Ctx, rounds: usize, hosts: u64, rep: &mut Report) -> Result<()> {
+    let plan: [(&'static str, u64, DocFn); 3] = [
+        ("images", 10_000, records::document),
+        ("images", 100_000, records::document),
+        ("hosts", hosts, records::hosts_document),
+    ];
+    let mut rows: Vec<Seeding> = plan
+        .iter()
+        .map(|&(collection, n, _)| Seeding {
             records: n,
-            target: "in memory (default)".into(),
-            secs: Vec::new(),
-        };
-        for _ in 0..rounds {
-            let doc = records::document(1, n);
+            collection,
+            file_db: false,
+            requests: n.div_ceil(BATCH),
+            ..Seeding::default()
+        })
+        .collect();
+    for round in 0..rounds {
+        for (row, &(collection, n, doc)) in rows.iter_mut().zip(&plan) {
             let server = ctx.emulator(None)?;
-            row.secs.push(ctx.seed(server.addr, doc, n)?);
+            let secs: f64 = ctx.seed(server.addr, 1, n, doc)?.iter().sum();
+            let rss = server.rss_kib();
+            let hwm = server.hwm_kib();
             server.stop();
+            progress(&format!(
+                "round {}/{rounds}: seeded {n} {collection} in memory: {secs:.2} s, RSS {:.1} MiB (peak {:.1} MiB)",
+                round + 1,
+                rss.unwrap_or(0) as f64 / 1024.0,
+                hwm.unwrap_or(0) as f64 / 1024.0
+            ));
+            row.secs.push(secs);
+            row.rss_kib.extend(rss);
+            row.hwm_kib.extend(hwm);
         }
-        progress(&format!(
-            "seeded {n} in memory: {:.2} s",
-            report::median(&row.secs)
-        ));
-        rep.seeding.push(row);
     }
+    rep.seeding.extend(rows);
+    Ok(())
+}
+
+/// The list of `lists::params()` over `hosts` hosts: a fresh emulator (in memory,
+/// `--fixtures none`) seeded in batches of [`BATCH`]; the first list (it builds the
+/// column view), rounds of load at concurrency 1 (latency) and 64 (throughput)
+/// interleaved, then "a write, then the list", [`lists::AFTER_WRITE_ROUNDS`] times.
+fn list_over_hosts(ctx: &Ctx, hosts: u64, rep: &mut Report) -> Result<()> {
+    let server = ctx.emulator_with(None, &["--fixtures", "none"])?;
+    let addr = server.addr;
+    let seed_secs: f64 = ctx
+        .seed(addr, 1, hosts, records::hosts_document)?
+        .iter()
+        .sum();
+    let params = lists::params().to_string();
+    let mut out = Lists {
+        records: hosts,
+        params: params.clone(),
+        seed_secs,
+        rss_seeded_kib: server.rss_kib(),
+        ..Lists::default()
+    };
+    let mut conn = ctx.rt.block_on(client::Conn::open(addr))?;
+    let (first_ms, answer, _) = ctx.call(&mut conn, addr, lists::ACTION, &params)?;
+    if answer["List"].as_array().is_none_or(Vec::is_empty) {
+        return Err(format!("the list matched nothing: {answer}").into());
+    }
+    out.first_ms = first_ms;
+    out.matched = answer["TotalCount"].as_u64().unwrap_or(0);
+    progress(&format!(
+        "first list over {hosts} hosts: {first_ms:.1} ms, {} matched",
+        out.matched
+    ));
+    // The server closes a connection left idle past its header-read timeout: a new
+    // one after the load rounds.
+    drop(conn);
+    let calls = Calls::Action(lists::ACTION, &params);
+    for round in 0..ctx.rounds {
+        let (c1, _) = ctx.load(&server, 1, calls, false)?;
+        let (c64, _) = ctx.load(&server, 64, calls, false)?;
+        progress(&format!(
+            "round {}/{} list over {hosts} hosts: c=1 p50 {:.2} ms, p99 {:.2} ms; c=64 {:.0} req/s ({:.0} µs CPU/answer)",
+            round + 1,
+            ctx.rounds,
+            c1.p50_us / 1e3,
+            c1.p99_us / 1e3,
+            c64.rps,
+            c64.server_cpu_us
+        ));
+        out.c1.push(c1);
+        out.c64.push(c64);
+    }
+    let mut conn = ctx.rt.block_on(client::Conn::open(addr))?;
+    for i in 0..lists::AFTER_WRITE_ROUNDS {
+        let doc = records::changed_host_document(lists::written_host(i, hosts));
+        let req = client::admin(addr, Method::POST, "/_emulator/fixtures", Bytes::from(doc))?;
+        let (status, body) = ctx.rt.block_on(conn.send(req))?;
+        check_upserted(status, &body, 1)?;
+        let (ms, _, _) = ctx.call(&mut conn, addr, lists::ACTION, &params)?;
+        out.after_write_ms.push(ms);
+    }
+    progress(&format!(
+        "list right after a write: p50 {:.2} ms, max {:.2} ms",
+        report::median(&out.after_write_ms),
+        out.after_write_ms.iter().copied().fold(0.0, f64::max)
+    ));
+    out.rss_after_kib = server.rss_kib();
+    out.hwm_kib = server.hwm_kib();
+    drop(conn);
+    server.stop();
+    rep.lists = Some(out);
     Ok(())
 }
 
 fn lookups(ctx: &Ctx, sizes: &[u64], concurrency: usize, rep: &mut Report) -> Result<()> {
-    // Build each database through the admin route, in batches of 100k.
+    // Build each database through the admin route, in batches of 500.
     let mut dbs = Vec::new();
     for &size in sizes {
         let db = ctx.tmp.0.join(format!("images-{size}.sqlite"));
         let server = ctx.emulator(Some(&db))?;
-        let mut batches = Vec::new();
-        let mut from = 1;
-        while from <= size {
-            let to = (from + BATCH - 1).min(size);
-            let doc = records::document(from, to);
-            batches.push(ctx.seed(server.addr, doc, to - from + 1)?);
-            from = to + 1;
-        }
+        let batches = ctx.seed(server.addr, 1, size, records::document)?;
+        let secs: f64 = batches.iter().sum();
+        let rss = server.rss_kib();
+        let hwm = server.hwm_kib();
         server.stop();
         progress(&format!(
-            "seeded a file database of {size} records: {:.2} s in {} batch(es)",
-            batches.iter().sum::<f64>(),
+            "seeded a file database of {size} records: {secs:.2} s in {} requests",
             batches.len()
         ));
-        if size >= BATCH {
+        if size >= 100_000 {
             rep.seeding.push(Seeding {
                 records: size,
-                target: if batches.len() > 1 {
-                    format!("file db, {} batches of 100k (per batch)", batches.len())
-                } else {
-                    "file db".into()
-                },
-                secs: batches,
+                collection: "images",
+                file_db: true,
+                requests: batches.len() as u64,
+                secs: vec![secs],
+                rss_kib: rss.into_iter().collect(),
+                hwm_kib: hwm.into_iter().collect(),
             });
         }
         dbs.push((size, db));
@@ -413,7 +600,7 @@ fn lookups(ctx: &Ctx, sizes: &[u64], concurrency: usize, rep: &mut Report) -> Re
         sizes.iter().map(|&s| (s, Vec::new(), None)).collect();
     for round in 0..ctx.rounds {
         for (i, (size, server)) in servers.iter().enumerate() {
-            let (r, rss) = ctx.load(server, concurrency, Ids::UpTo(*size), true)?;
+            let (r, rss) = ctx.load(server, concurrency, Calls::UpTo(*size), true)?;
             results[i].1.push(r);
             results[i].2 = results[i].2.max(rss);
             progress(&format!(

@@ -100,11 +100,16 @@ impl Store {
         let mut conn = match path {
             Some(p) => {
                 let conn = Connection::open(p)?;
-                // A rollback journal, not WAL: one connection, so WAL's concurrent
-                // readers buy nothing, and a bulk seed under WAL writes every page twice
-                // (log, then checkpoint): 100k records took 2.8 s instead of 1.9 s.
-                conn.pragma_update(None, "journal_mode", "TRUNCATE")?;
+                // Write-ahead log, synchronous NORMAL: a commit is not synced to disk,
+                // the log is at checkpoints (every 64 MiB of it). A crash of the
+                // emulator loses nothing committed; a power loss may lose the last
+                // commits but never corrupts the file. 100k images seeded in batches
+                // of 500 took 4.5 s, against 7.3-10 s with a rollback journal synced
+                // at every commit (and 6.3 s with checkpoints every 4 MiB).
+                conn.pragma_update(None, "journal_mode", "WAL")?;
                 conn.pragma_update(None, "synchronous", "NORMAL")?;
+                conn.pragma_update(None, "wal_autocheckpoint", 16_384)?;
+                conn.pragma_update(None, "journal_size_limit", 64 << 20)?;
                 // 64 MiB of page cache (the default 2 MiB spills during bulk seeding).
                 conn.pragma_update(None, "cache_size", -65_536)?;
                 conn

@@ -333,16 +333,16 @@ fn list(
             lists.push((m.name, other, Vec::new()));
         }
     }
+    // The page straight from the view: its records settled as of now, as they were
+    // when it was read or patched (no read back, no JSON decoded).
     for row in rows {
-        let Some(id) = view.ids.get(row) else {
-            continue;
-        };
-        // Gone since the view was read (a concurrent delete): left out.
-        if let Some(mut record) = env.store.record(res.name, &env.account, id)? {
-            settle(&mut record.fields, env.now_ms);
-            for (_, shown_as, page) in &mut lists {
-                page.push(Value::Object(project(&record.fields, shown_as)));
-            }
+        for (_, shown_as, page) in &mut lists {
+            let fields = shown_as
+                .members
+                .iter()
+                .filter_map(|m| Some((m.name.to_string(), view.value(row, m.name)?.clone())))
+                .collect();
+            page.push(Value::Object(fields));
         }
     }
     let mut out = Map::new();

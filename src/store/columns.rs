@@ -2,8 +2,8 @@
 //! milliseconds. A view holds, for one account's records of one collection, each
 //! top-level field as a column of small codes into the field's distinct values, so a
 //! filter is decided once per distinct value and then read per record as a code, and
-//! a sort orders codes by the rank of their value. The list then reads only its page
-//! of records from the database.
+//! a sort orders codes by the rank of their value. The list then shapes its page
+//! from the view's own values (nothing read back from the database).
 //!
 //! A view is built on the first list of a collection, then kept and followed: every
 //! write to the `records` table tells the kept views which identifiers it wrote
@@ -69,6 +69,14 @@ impl Columns {
                 .find(|(k, _)| k.eq_ignore_ascii_case(name))
                 .map(|(_, c)| c)
         })
+    }
+
+    /// Field `name` (found as [`Columns::column`] finds it) of the record at `row`;
+    /// `None` when the record lacks it (or holds null).
+    pub fn value(&self, row: usize, name: &str) -> Option<&Value> {
+        let column = self.column(name)?;
+        let code = usize::try_from(*column.codes.get(row)?).ok()?;
+        column.values.get(code).filter(|v| !v.is_null())
     }
 
     pub fn len(&self) -> usize {

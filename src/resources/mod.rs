@@ -286,7 +286,10 @@ pub fn known_member(res: &Resource, name: &str) -> Option<&'static spec::Member>
                 let mut members = Members::default();
                 let all = || r.types.iter().flat_map(|t| object(t).members);
                 for m in all() {
-                    members.lower.entry(m.name.to_ascii_lowercase()).or_insert(m);
+                    members
+                        .lower
+                        .entry(m.name.to_ascii_lowercase())
+                        .or_insert(m);
                 }
                 for m in all() {
                     if let Some(first) = members.lower.get(&m.name.to_ascii_lowercase()) {

@@ -4,9 +4,9 @@
 
 use std::sync::atomic::Ordering;
 
+use super::columns::Views;
 use super::images::insert_all;
 use super::records::{Seqs, put};
-use super::columns::Views;
 use super::renders::Renders;
 use super::{ImageRecord, Record, Store, StoreError};
 

@@ -402,8 +402,8 @@ impl Store {
                 && view.current(now_ms)
                 && let Written::Ids(ids) = written
             {
-                let followed = ids.is_empty()
-                    || Arc::make_mut(&mut view).patch(&conn, ids, now_ms, settle)?;
+                let followed =
+                    ids.is_empty() || Arc::make_mut(&mut view).patch(&conn, ids, now_ms, settle)?;
                 if followed {
                     self.views
                         .lock()
@@ -575,7 +575,9 @@ mod tests {
         let store = Store::open(None).unwrap();
         let mut seed = 7u64;
         let mut next = move |n: u64| {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             (seed >> 33) % n
         };
         let statuses = [json!("ONLINE"), json!("OFFLINE"), Value::Null, json!(3)];

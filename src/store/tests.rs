@@ -109,7 +109,10 @@ fn answers_are_rendered_on_first_read_kept_and_dropped_when_the_record_is_writte
         }
     }
     assert_eq!(store.find_detail("other", Some(1), None).unwrap(), None);
-    assert_eq!(store.find_detail("default", Some(1), Some("b")).unwrap(), None);
+    assert_eq!(
+        store.find_detail("default", Some(1), Some("b")).unwrap(),
+        None
+    );
     // Every way a record is written drops its render: the next read shows the write.
     let mut renamed = record(1, "default", "a");
     renamed.fields["ImageName"] = json!("second");
@@ -201,7 +204,9 @@ fn a_database_of_an_older_version_loses_its_stored_renders_and_keeps_its_records
 /// text that built it.
 fn schema_of(conn: &rusqlite::Connection) -> Vec<(String, String, Vec<String>)> {
     let objects: Vec<(String, String)> = conn
-        .prepare("SELECT type, name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
+        .prepare(
+            "SELECT type, name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY name",
+        )
         .unwrap()
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap()
@@ -210,7 +215,11 @@ fn schema_of(conn: &rusqlite::Connection) -> Vec<(String, String, Vec<String>)> 
     objects
         .into_iter()
         .map(|(kind, name)| {
-            let pragma = if kind == "index" { "index_xinfo" } else { "table_xinfo" };
+            let pragma = if kind == "index" {
+                "index_xinfo"
+            } else {
+                "table_xinfo"
+            };
             let mut stmt = conn
                 .prepare(&format!("SELECT * FROM pragma_{pragma}('{name}')"))
                 .unwrap();
@@ -239,10 +248,14 @@ fn a_new_database_gets_the_schema_the_migrations_build() {
     let mut fresh = rusqlite::Connection::open_in_memory().unwrap();
     migrate(&mut fresh).unwrap();
     let want = schema_of(&migrated);
-    assert!(want.iter().any(|(_, name, _)| name == "records"), "{want:?}");
+    assert!(
+        want.iter().any(|(_, name, _)| name == "records"),
+        "{want:?}"
+    );
     assert_eq!(schema_of(&fresh), want);
     let version = |c: &rusqlite::Connection| -> i64 {
-        c.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap()
+        c.pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap()
     };
     assert_eq!(version(&fresh), version(&migrated));
     // Opened again, nothing more runs.

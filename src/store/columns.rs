@@ -10,7 +10,7 @@
 //! (`Views::wrote`), and the next list reads back just those records and patches
 //! their rows in place (a few ms over 100k records, where a rebuild takes seconds).
 //! A view is rebuilt when it cannot follow: more records written than a patch is
-//! worth, a record without an identifier, everything replaced, or the emulator clock
+//! worth, too many placed before others, everything replaced, or the emulator clock
 //! gone back or past a record's next pending change (the caller settles records as
 //! they are read). A few views are kept, the least recently used dropped first.
 
